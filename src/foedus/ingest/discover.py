@@ -1,0 +1,69 @@
+"""Find the known dataset files in a data directory (ours or the official release names) and import them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from foedus.ingest.atop import import_atop
+from foedus.ingest.capabilities import import_majors, import_nmc
+from foedus.ingest.states import import_cow_states, import_gw_states
+
+
+@dataclass
+class KnownDataset:
+    name: str
+    patterns: list[list[str]]  # one list of glob alternatives per file the importer needs
+    load: Callable
+
+
+# Order matters: state lists first, since ATOP member codes are checked against them.
+KNOWN = [
+    KnownDataset("COW states", [["cow_states2016.csv", "states2016.csv", "states*.csv"]], import_cow_states),
+    KnownDataset("GW states", [["gw_states.csv", "gwstates*.csv", "iisystem.dat"]], import_gw_states),
+    KnownDataset(
+        "ATOP",
+        [
+            ["atop4_01_member_level.csv", "atop*_member_level.csv", "atop5_1m.csv", "atop5*m.csv", "atop4*m.csv"],
+            ["atop4_01_alliance_level.csv", "atop*_alliance_level.csv", "atop5_1a.csv", "atop5*a.csv", "atop4*a.csv"],
+        ],
+        import_atop,
+    ),
+    KnownDataset("COW major powers", [["cow_majors2016.csv", "majors2016.csv", "majors*.csv"]], import_majors),
+    KnownDataset("COW NMC", [["cow_nmc.csv", "NMC*.csv", "nmc*.csv"]], import_nmc),
+]
+
+
+def _find(directory: Path, alternatives: list[str]) -> Path | None:
+    for pattern in alternatives:
+        matches = sorted(directory.glob(pattern), reverse=True)  # newest version first
+        if matches:
+            return matches[0]
+    return None
+
+
+def find_files(directory: Path) -> list[tuple[KnownDataset, list[Path]]]:
+    """The known datasets present in `directory`, each with its files."""
+    found = []
+    for known in KNOWN:
+        paths = [_find(Path(directory), alternatives) for alternatives in known.patterns]
+        if all(paths):
+            found.append((known, paths))
+    return found
+
+
+def import_directory(con, directory: Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Import every known dataset found; each is its own transaction. Returns rows per dataset."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"Data directory {directory} does not exist")
+    found = find_files(directory)
+    if not found:
+        raise FileNotFoundError(f"No known dataset files in {directory}")
+    counts = {}
+    for known, paths in found:
+        if progress:
+            progress(known.name)
+        counts[known.name] = known.load(con, *paths)
+    return counts

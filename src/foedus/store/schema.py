@@ -1,0 +1,158 @@
+"""Table definitions of the foedus store and its schema version.
+
+Dates: state spells store the first and last day of membership (both inclusive,
+as COW and GW list them). Commitments store entry (inclusive) and exit (exclusive:
+in force on D when entry <= D < exit); exit is NULL when the source says the
+commitment was still in force at its coverage end.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+OBLIGATIONS = ("defense", "offense", "neutrality", "nonaggression", "consultation")
+
+# ATOP member-level condition flags: flag -> (obligation it qualifies, condition name).
+CONDITION_FLAGS: dict[str, tuple[str, str]] = {
+    "defcoadv": ("defense", "specific_adversary"),
+    "defcoloc": ("defense", "location"),
+    "defcocon": ("defense", "specific_conflict"),
+    "defconum": ("defense", "number_of_adversaries"),
+    "defcodem": ("defense", "demands_met"),
+    "defconpr": ("defense", "non_provocation"),
+    "offcoadv": ("offense", "specific_adversary"),
+    "offcoloc": ("offense", "location"),
+    "offcocon": ("offense", "specific_conflict"),
+    "offconum": ("offense", "number_of_adversaries"),
+    "offcodem": ("offense", "demands_met"),
+    "neucoadv": ("neutrality", "specific_adversary"),
+    "neucoloc": ("neutrality", "location"),
+    "neucocon": ("neutrality", "specific_conflict"),
+    "neuconum": ("neutrality", "number_of_adversaries"),
+    "neucodem": ("neutrality", "demands_met"),
+    "neuconpr": ("neutrality", "non_provocation"),
+    "neucoatt": ("neutrality", "ally_attacked"),
+    "concoadv": ("consultation", "specific_adversary"),
+    "concoloc": ("consultation", "location"),
+    "concocon": ("consultation", "specific_conflict"),
+    "concoreq": ("consultation", "ally_request"),
+    "olimob": ("any", "other_condition"),
+}
+
+SUMMARY_FLAGS = ("conditio", "defcon", "offcon", "neucon", "concon")
+
+_flag_columns = ",\n    ".join(f"{flag} BOOLEAN" for flag in (*SUMMARY_FLAGS, *CONDITION_FLAGS))
+_obligation_columns = ",\n    ".join(f"{name} BOOLEAN NOT NULL" for name in OBLIGATIONS)
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+CREATE SEQUENCE IF NOT EXISTS source_ids START 1;
+CREATE TABLE IF NOT EXISTS sources (
+    source_id BIGINT PRIMARY KEY,
+    kind VARCHAR NOT NULL,           -- 'dataset' or 'register'
+    dataset VARCHAR NOT NULL,        -- e.g. 'ATOP', 'COW states', or the register file
+    version VARCHAR,
+    file VARCHAR,
+    line INTEGER,                    -- 1-based line in the file (header = line 1)
+    entry VARCHAR,                   -- register entry id
+    citation VARCHAR
+);
+CREATE TABLE IF NOT EXISTS imports (
+    dataset VARCHAR PRIMARY KEY,
+    version VARCHAR,
+    file VARCHAR,
+    sha256 VARCHAR,
+    rows INTEGER,
+    coverage_end DATE,
+    imported_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS states (
+    system VARCHAR NOT NULL,         -- 'cow' or 'gw'
+    code INTEGER NOT NULL,
+    abbr VARCHAR,
+    name VARCHAR NOT NULL,
+    PRIMARY KEY (system, code)
+);
+CREATE TABLE IF NOT EXISTS state_spells (
+    system VARCHAR NOT NULL,
+    code INTEGER NOT NULL,
+    start_date DATE NOT NULL,
+    start_precision VARCHAR NOT NULL,
+    end_date DATE NOT NULL,          -- last day of membership (inclusive)
+    end_precision VARCHAR NOT NULL,
+    censored BOOLEAN NOT NULL,       -- still a member at the end of the list
+    source_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS treaties (
+    treaty_id VARCHAR PRIMARY KEY,   -- 'atop:3440' or 'reg:...'
+    dataset VARCHAR NOT NULL,
+    version VARCHAR,
+    atopid INTEGER,
+    name VARCHAR,
+    begin_date DATE,
+    begin_precision VARCHAR,
+    end_date DATE,
+    end_precision VARCHAR,
+    coverage_end DATE,
+    bilateral BOOLEAN,
+    maxphase INTEGER,
+    {_obligation_columns},
+    active BOOLEAN,
+    conditio BOOLEAN, defcon BOOLEAN, offcon BOOLEAN, neucon BOOLEAN, concon BOOLEAN,
+    asymm BOOLEAN,
+    specthrt INTEGER,
+    statthr1 INTEGER,
+    statthr2 INTEGER,
+    members INTEGER[],
+    attributes JSON,                 -- every other column of the source row, by name
+    source_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS commitments (
+    commitment_id VARCHAR PRIMARY KEY,
+    treaty_id VARCHAR NOT NULL,
+    phase INTEGER NOT NULL,
+    member INTEGER NOT NULL,         -- COW code of the obliged state
+    entry_date DATE NOT NULL,
+    entry_precision VARCHAR NOT NULL,
+    exit_date DATE,                  -- exclusive; NULL = in force at coverage_end
+    exit_precision VARCHAR,
+    coverage_end DATE,
+    {_obligation_columns},
+    {_flag_columns},
+    asymm BOOLEAN,
+    obvary BOOLEAN,
+    termmode INTEGER,
+    termcaus INTEGER,
+    source_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS major_powers (
+    code INTEGER NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE NOT NULL,
+    censored BOOLEAN NOT NULL,
+    source_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS capabilities (
+    code INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    milex DOUBLE, milper DOUBLE, irst DOUBLE, pec DOUBLE, tpop DOUBLE, upop DOUBLE, cinc DOUBLE,
+    source_id BIGINT NOT NULL,
+    PRIMARY KEY (code, year)
+);
+"""
+
+
+def ensure_schema(con) -> None:
+    """Create missing tables and record the schema version."""
+    con.execute(DDL)
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    elif int(row[0]) != SCHEMA_VERSION:
+        raise RuntimeError(
+            f"Database schema version {row[0]} differs from this foedus ({SCHEMA_VERSION}); "
+            "rebuild it with `foedus data import --fresh`."
+        )
