@@ -1,0 +1,19 @@
+"""The foedus command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from foedus.cli import data, queries
+
+app = typer.Typer(
+    help="foedus: the international alliance system — who is bound to defend whom, since when, on what terms.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(data.app, name="data")
+queries.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,47 @@
+"""Shared CLI pieces: options, opening the store, printing JSON and errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from foedus.config import db_path
+from foedus.errors import FoedusError, UnknownStateError
+from foedus.store import connect
+
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", help="DuckDB file (default: FOEDUS_DB or ~/.local/share/foedus/foedus.duckdb)")
+JsonOption = typer.Option(False, "--json", help="Print JSON (a stable contract) instead of a table.")
+OnOption = typer.Option(None, "--on", help="Date YYYY-MM-DD (default: today).")
+
+
+def fail(message: str, code: int = 2):
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def store(db: str | None):
+    """Open the store, turning foedus errors into clean CLI errors."""
+    try:
+        con = connect(db_path(db))
+    except Exception as exc:  # duckdb raises its own types
+        fail(f"cannot open database {db_path(db)}: {exc}")
+    try:
+        yield con
+    except UnknownStateError as exc:
+        fail(str(exc))
+    except (FoedusError, ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    finally:
+        con.close()
+
+
+def print_json(payload) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
