@@ -117,7 +117,10 @@ class StateNames:
             if iso_code is not None:
                 other = None
                 if cow_code is not None and cow_code != iso_code:
-                    other = f"COW abbreviation {raw.upper()} is {self.name(cow_code)} ({cow_code}); write cow:{raw.upper()}"
+                    other = (
+                        f"COW abbreviation {raw.upper()} is {self.name(cow_code)} ({cow_code}); "
+                        f"write cow:{raw.upper()}"
+                    )
                 return Resolution(iso_code, self.name(iso_code), f"ISO3 code {raw.upper()}", other)
             if cow_code is not None:
                 return Resolution(cow_code, self.name(cow_code), f"COW abbreviation {raw.upper()}")
