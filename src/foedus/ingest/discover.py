@@ -9,6 +9,7 @@ from pathlib import Path
 from foedus.ingest.atop import import_atop
 from foedus.ingest.capabilities import import_majors, import_nmc
 from foedus.ingest.states import import_cow_states, import_gw_states
+from foedus.ingest.wars import import_wars
 
 
 @dataclass
@@ -32,6 +33,7 @@ KNOWN = [
     ),
     KnownDataset("COW major powers", [["cow_majors2016.csv", "majors2016.csv", "majors*.csv"]], import_majors),
     KnownDataset("COW NMC", [["cow_nmc.csv", "NMC*.csv", "nmc*.csv"]], import_nmc),
+    KnownDataset("Interstate wars (revised)", [["interstate_wars_revised.csv"]], import_wars),
 ]
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from foedus.ingest.table import sha256
 
 # Tables whose rows are tied to a source row, and so to a dataset.
-FACT_TABLES = ("state_spells", "treaties", "commitments", "major_powers", "capabilities")
+FACT_TABLES = ("state_spells", "treaties", "commitments", "major_powers", "capabilities", "war_dyads")
 
 
 @dataclass

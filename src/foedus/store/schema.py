@@ -142,6 +142,19 @@ CREATE TABLE IF NOT EXISTS capabilities (
     source_id BIGINT NOT NULL,
     PRIMARY KEY (code, year)
 );
+CREATE TABLE IF NOT EXISTS war_dyads (
+    war_id INTEGER NOT NULL,          -- larger war (Reiter, Stam and Horowitz 2016)
+    war_name VARCHAR NOT NULL,
+    dyad_war_id INTEGER NOT NULL,     -- init_war_id: one dyadic war within it
+    dyad_war_name VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    side_a INTEGER NOT NULL,          -- init_ccode
+    side_b INTEGER NOT NULL,          -- target_ccode
+    entry_date DATE,
+    entry_precision VARCHAR,
+    joiner BOOLEAN NOT NULL,
+    source_id BIGINT NOT NULL
+);
 """
 
 
