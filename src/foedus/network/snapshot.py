@@ -1,0 +1,357 @@
+"""The commitment graph on a date, and its exports.
+
+Nodes are states (COW codes) with their names, abbreviation, major-power status (COW major
+powers list) and CINC score (NMC v7); edges are directed commitments A→B — what A owes B —
+taken from :func:`foedus.query.directed_commitments`, so curated register entries appear as
+soon as that function returns them. Two shapes:
+
+* ``multi=True`` (default): a :class:`networkx.MultiDiGraph`, one edge per treaty phase, keyed
+  ``"<treaty_id>#<phase>"``, with the obligation types, conditions, dates, status and source.
+* ``multi=False``: a :class:`networkx.DiGraph`, one edge per ordered pair, obligations and
+  treaties merged (the shape :mod:`foedus.network.triads` and :mod:`foedus.network.blocs` use).
+
+``direction`` on an edge says whether the partner owes the same back (``mutual``) or not
+(``one_way``, e.g. the US–Japan treaty). Commitments still in force at the end of a dataset's
+coverage are kept for later dates with ``status = "unknown_after_coverage"``; ``known_only=True``
+drops them.
+
+Exports: GraphML and GEXF (networkx writers; list attributes are joined with ``;`` and missing
+values left out, since both formats only hold scalars), node-link JSON
+(:func:`networkx.node_link_data`) and a CSV edge list.
+
+References: Hagberg, Schult and Swart (2008), "Exploring network structure, dynamics, and function
+using NetworkX", Proc. SciPy 2008; GraphML: Brandes et al. (2002); GEXF 1.2 draft (gexf.net).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from foedus.dates import parse_date
+from foedus.naming import StateNames
+from foedus.query import directed_commitments
+from foedus.query.commitments import source_text
+from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
+
+# Ordinal strength of an obligation, the scale of Signorino & Ritter (1999) applied to ATOP:
+# defense or offense pact 3, neutrality or non-aggression 2, consultation (entente) 1, nothing 0.
+LEVEL = {"defense": 3, "offense": 3, "neutrality": 2, "nonaggression": 2, "consultation": 1}
+# Display order, strongest first.
+RANK = ("defense", "offense", "neutrality", "nonaggression", "consultation")
+
+EXPORT_FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "csv"}
+
+
+def level(obligations: Iterable[str]) -> int:
+    """The strongest level among obligation names (0 for none)."""
+    return max((LEVEL[o] for o in obligations), default=0)
+
+
+def ranked(obligations: Iterable[str]) -> list[str]:
+    """Obligation names, strongest first, without repeats."""
+    present = set(obligations)
+    return [o for o in RANK if o in present]
+
+
+_BIT = {name: 1 << i for i, name in enumerate(RANK)}
+
+
+def _bits(obligations: Iterable[str]) -> int:
+    return sum(_BIT[o] for o in set(obligations))
+
+
+@lru_cache(maxsize=64)
+def _pattern(bits: int) -> tuple[str, ...]:
+    return tuple(o for o in RANK if bits & _BIT[o])
+
+
+def _from_bits(bits: int) -> list[str]:
+    return list(_pattern(bits))
+
+
+def parse_types(types: str | Iterable[str] | None) -> tuple[str, ...]:
+    """'defense,consultation' or a list -> validated tuple; None means every type."""
+    if types is None:
+        return OBLIGATIONS
+    items = [t.strip().lower() for t in (types.split(",") if isinstance(types, str) else types) if t.strip()]
+    aliases = {"non-aggression": "nonaggression", "nonagg": "nonaggression", "defence": "defense", "all": "*"}
+    items = [aliases.get(t, t) for t in items]
+    if "*" in items:
+        return OBLIGATIONS
+    unknown = [t for t in items if t not in OBLIGATIONS]
+    if unknown or not items:
+        raise ValueError(f"unknown obligation type(s) {unknown or types!r}; choose from {', '.join(OBLIGATIONS)}")
+    return tuple(t for t in OBLIGATIONS if t in items)
+
+
+def system_members(con, on: dt.date) -> list[int]:
+    """COW system members on `on` (a censored last spell counts as continuing after the list ends)."""
+    rows = con.execute(
+        "SELECT DISTINCT code FROM state_spells WHERE system = 'cow' AND start_date <= $on "
+        "AND (end_date >= $on OR censored) ORDER BY code",
+        {"on": on},
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def major_powers(con, on: dt.date) -> set[int]:
+    """COW major powers on `on`; a censored spell is taken to continue after the list ends."""
+    rows = con.execute(
+        "SELECT DISTINCT code FROM major_powers WHERE start_date <= $on AND (end_date >= $on OR censored)",
+        {"on": on},
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def cinc_scores(con, year: int) -> tuple[dict[int, float], int | None]:
+    """CINC by state for `year`, or for the latest NMC year before it (returned as the second value)."""
+    row = con.execute("SELECT max(year) FROM capabilities WHERE year <= ?", [int(year)]).fetchone()
+    used = row[0] if row else None
+    if used is None:
+        return {}, None
+    rows = con.execute("SELECT code, cinc FROM capabilities WHERE year = ? AND cinc IS NOT NULL", [used]).fetchall()
+    return {int(code): float(cinc) for code, cinc in rows}, int(used)
+
+
+def coverage(con) -> list[tuple[str, str, str]]:
+    """(dataset, version, coverage_end) of every import with a coverage end."""
+    rows = con.execute("SELECT dataset, version, coverage_end FROM imports ORDER BY dataset").fetchall()
+    return [(d, str(v), str(c)) for d, v, c in rows if c is not None]
+
+
+def coverage_text(con) -> str:
+    return "; ".join(f"{d} {v} to {c}" for d, v, c in coverage(con))
+
+
+def commitments_on(con, on, types=None, known_only: bool = False) -> pd.DataFrame:
+    """Directed commitments on `on` that carry at least one of `types`, only those types kept true."""
+    frame = directed_commitments(con, on)
+    wanted = parse_types(types)
+    dropped = [t for t in OBLIGATIONS if t not in wanted]
+    if dropped:
+        frame = frame.assign(**{t: False for t in dropped})
+    keep = frame[list(wanted)].any(axis=1)
+    if known_only:
+        keep &= frame.status == "in_force"
+    return frame[keep].reset_index(drop=True)
+
+
+def _iso(value) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _iso_column(column: pd.Series) -> list[str | None]:
+    if not pd.api.types.is_datetime64_any_dtype(column):
+        column = pd.to_datetime(column)
+    return [v if isinstance(v, str) else None for v in column.dt.strftime("%Y-%m-%d").tolist()]
+
+
+def _flag_lists(frame: pd.DataFrame, names: list[str], labels: list[str]) -> list[list[str]]:
+    """For each row, the labels of the true columns among `names` (vectorised through bit patterns)."""
+    if frame.empty:
+        return []
+    bits = frame[names].fillna(False).astype(bool).to_numpy() @ (1 << np.arange(len(names), dtype=np.int64))
+    patterns = {int(p): [labels[i] for i in range(len(names)) if int(p) >> i & 1] for p in np.unique(bits)}
+    return [patterns[int(b)] for b in bits]
+
+
+def _sources(frame: pd.DataFrame) -> list[dict]:
+    columns = ("source_kind", "source_dataset", "source_version", "source_file", "source_line", "source_entry",
+               "source_citation")
+    out = []
+    for kind, dataset, version, file, line, entry, citation in zip(*(frame[c] for c in columns), strict=True):
+        record = {"kind": kind, "dataset": dataset, "version": version}
+        if kind == "dataset":
+            record.update(file=file, line=int(line))
+        else:
+            record.update(entry=entry, citation=citation)
+        out.append(record)
+    return out
+
+
+def _edge_rows(frame: pd.DataFrame) -> list[tuple[int, int, dict]]:
+    """(from, to, record) per directed row; the record's values are JSON-able."""
+    obligations = _flag_lists(frame, list(RANK), list(RANK))
+    conditions = _flag_lists(frame, list(CONDITION_FLAGS), [f"{o}:{c}" for o, c in CONDITION_FLAGS.values()])
+    since, until, coverage_end = (_iso_column(frame[c]) for c in ("since", "until", "coverage_end"))
+    sources = _sources(frame)
+    columns = zip(frame.from_ccode.tolist(), frame.to_ccode.tolist(), frame.treaty_id, frame.treaty_name,
+                  frame.phase.tolist(), frame.status, strict=True)
+    out = []
+    for i, (a, b, treaty_id, treaty_name, phase, status) in enumerate(columns):
+        out.append((a, b, {
+            "treaty_id": treaty_id,
+            "treaty_name": treaty_name if isinstance(treaty_name, str) else None,
+            "phase": phase,
+            "obligations": obligations[i],
+            "conditions": conditions[i],
+            "since": since[i],
+            "until": until[i],
+            "status": status,
+            "coverage_end": coverage_end[i],
+            "source": sources[i],
+        }))
+    return out
+
+
+def _node_attributes(con, on: dt.date, codes: Iterable[int], names: StateNames) -> dict[int, dict]:
+    majors = major_powers(con, on)
+    cinc, cinc_year = cinc_scores(con, on.year)
+    members = set(system_members(con, on))
+    out = {}
+    for code in codes:
+        attrs = {
+            "code": int(code),
+            "name": names.name(code),
+            "abbr": names.abbr(code),
+            "major": code in majors,
+            "system_member": code in members,
+        }
+        if code in cinc:
+            attrs["cinc"] = cinc[code]
+            attrs["cinc_year"] = cinc_year
+        out[int(code)] = attrs
+    return out
+
+
+def commitment_graph(
+    con,
+    on: str | dt.date | None = None,
+    types: str | Iterable[str] | None = None,
+    multi: bool = True,
+    members: bool = True,
+    known_only: bool = False,
+    frame: pd.DataFrame | None = None,
+) -> nx.MultiDiGraph | nx.DiGraph:
+    """The commitment graph on `on`.
+
+    `types` keeps commitments carrying at least one of those obligation types (default: all);
+    `members=True` adds every COW system member on the date as a node, isolated or not;
+    `frame` lets a caller pass :func:`commitments_on` output it already has.
+    """
+    day = parse_date(on, "on")
+    wanted = parse_types(types)
+    if frame is None:
+        frame = commitments_on(con, day, wanted, known_only)
+    names = StateNames(con)
+    rows = _edge_rows(frame)
+    graph = nx.MultiDiGraph() if multi else nx.DiGraph()
+    graph.graph.update(on=day.isoformat(), types=list(wanted), coverage=coverage_text(con), multi=multi)
+    codes = set(system_members(con, day)) if members else set()
+    codes.update(a for a, _, _ in rows)
+    codes.update(b for _, b, _ in rows)
+    graph.add_nodes_from(_node_attributes(con, day, sorted(codes), names).items())
+    if multi:
+        owed = {(a, b, r["treaty_id"], r["phase"]): r["obligations"] for a, b, r in rows}
+        for a, b, r in rows:
+            back = owed.get((b, a, r["treaty_id"], r["phase"]))
+            r.update({t: t in r["obligations"] for t in OBLIGATIONS})
+            r["direction"] = "mutual" if back == r["obligations"] else "one_way"
+            r["source_text"] = source_text(r["source"])
+            graph.add_edge(a, b, key=f"{r['treaty_id']}#{r['phase']}", **r)
+        return graph
+    merged: dict[tuple[int, int], dict] = {}
+    for a, b, r in rows:
+        edge = merged.setdefault((a, b), {"commitments": [], "bits": 0})
+        edge["commitments"].append(r)
+        edge["bits"] |= _bits(r["obligations"])
+    for (a, b), edge in merged.items():
+        obligations = _from_bits(edge["bits"])
+        back = merged.get((b, a))
+        commitments = edge["commitments"]
+        attrs = {
+            "obligations": obligations,
+            "level": level(obligations),
+            **{t: t in obligations for t in OBLIGATIONS},
+            "direction": "mutual" if back is not None and back["bits"] == edge["bits"] else "one_way",
+            "treaties": sorted({c["treaty_id"] for c in commitments}),
+            "status": "in_force" if any(c["status"] == "in_force" for c in commitments) else "unknown_after_coverage",
+            "commitments": commitments,
+        }
+        graph.add_edge(a, b, **attrs)
+    return graph
+
+
+def defense_pairs(graph: nx.DiGraph | nx.MultiDiGraph) -> nx.Graph:
+    """Undirected graph of defense ties: weight 2 when both owe defense, 1 when one way."""
+    out = nx.Graph()
+    out.add_nodes_from(graph.nodes(data=True))
+    directed = {(a, b) for a, b, data in graph.edges(data=True) if data.get("defense")}
+    out.add_edges_from((a, b, {"weight": 2 if (b, a) in directed else 1}) for a, b in directed)
+    return out
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+def _scalar(value):
+    if isinstance(value, list | tuple | set):
+        return ";".join(str(_scalar(v)) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def flat_graph(graph: nx.Graph) -> nx.Graph:
+    """A copy whose attributes are scalars (lists joined by ';', dicts as JSON, None dropped)."""
+    flat = graph.__class__()
+    flat.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **{k: _scalar(v) for k, v in data.items() if v is not None})
+    edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
+    for *ends, data in edges:
+        attrs = {k: _scalar(v) for k, v in data.items() if v is not None and k != "commitments"}
+        if "commitments" in data:
+            attrs["sources"] = "; ".join(source_text(c["source"]) for c in data["commitments"])
+        flat.add_edge(*ends, **attrs)
+    return flat
+
+
+def edge_table(graph: nx.Graph) -> pd.DataFrame:
+    """The edge list as a table: from, to, names, then every (flattened) edge attribute."""
+    flat = flat_graph(graph)
+    edges = flat.edges(keys=True, data=True) if flat.is_multigraph() else ((a, b, None, d) for a, b, d in
+                                                                             flat.edges(data=True))
+    records = []
+    for a, b, _key, data in edges:
+        records.append({
+            "from_ccode": a, "from_abbr": flat.nodes[a].get("abbr"), "from_name": flat.nodes[a].get("name"),
+            "to_ccode": b, "to_abbr": flat.nodes[b].get("abbr"), "to_name": flat.nodes[b].get("name"),
+            **data,
+        })
+    return pd.DataFrame.from_records(records)
+
+
+def node_link(graph: nx.Graph) -> dict:
+    """JSON-able node-link data (networkx node_link_data, edges under "links")."""
+    return nx.node_link_data(graph, edges="links")
+
+
+def write_graph(graph: nx.Graph, path: str | Path, fmt: str | None = None) -> Path:
+    """Write `graph` as GraphML, GEXF, node-link JSON or CSV edge list (format from the suffix)."""
+    path = Path(path)
+    fmt = fmt or EXPORT_FORMATS.get(path.suffix.lower())
+    if fmt not in EXPORT_FORMATS.values():
+        raise ValueError(f"cannot tell the export format of {path}; use one of {', '.join(EXPORT_FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "graphml":
+        nx.write_graphml(flat_graph(graph), path)
+    elif fmt == "gexf":
+        nx.write_gexf(flat_graph(graph), path)
+    elif fmt == "json":
+        path.write_text(json.dumps(node_link(graph), indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    else:
+        edge_table(graph).to_csv(path, index=False)
+    return path
