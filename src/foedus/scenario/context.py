@@ -1,0 +1,143 @@
+"""Everything the engine needs about one date, loaded once: commitments, threats, names, capabilities."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from foedus.dates import parse_date
+from foedus.naming import StateNames
+from foedus.query import directed_commitments
+from foedus.query.commitments import source_record
+from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
+
+
+@dataclass
+class Link:
+    """A directed commitment from one state to another on the scenario date."""
+
+    from_ccode: int
+    to_ccode: int
+    treaty_id: str
+    treaty_name: str | None
+    obligations: frozenset[str]
+    flags: frozenset[str]
+    status: str  # 'in_force' or 'unknown_after_coverage'
+    coverage_end: str | None
+    source: dict
+    threats: tuple[int, ...]
+    specthrt: int | None
+    articles: dict
+
+    def label(self) -> str:
+        name = self.treaty_name or self.treaty_id
+        return f"{name} [{self.treaty_id}]" if self.treaty_name else name
+
+    def article(self, obligation: str) -> str | None:
+        return self.articles.get(obligation)
+
+    def as_dict(self) -> dict:
+        return {
+            "from_ccode": self.from_ccode,
+            "to_ccode": self.to_ccode,
+            "treaty_id": self.treaty_id,
+            "treaty_name": self.treaty_name,
+            "obligations": sorted(self.obligations),
+            "status": self.status,
+            "coverage_end": self.coverage_end,
+            "source": self.source,
+        }
+
+
+def _articles(attributes) -> dict:
+    if not isinstance(attributes, str):
+        return {}
+    try:
+        data = json.loads(attributes)
+    except ValueError:
+        return {}
+    articles = data.get("articles") if isinstance(data, dict) else None
+    return articles if isinstance(articles, dict) else {}
+
+
+class ScenarioContext:
+    """Commitments in force on one date, indexed by the state they are owed to."""
+
+    def __init__(self, con, on: str | dt.date):
+        self.on = parse_date(on, "on")
+        self.names = StateNames(con)
+        frame = directed_commitments(con, self.on)
+        self.links: list[Link] = self._links(con, frame)
+        self.toward: dict[int, list[Link]] = defaultdict(list)
+        for link in self.links:
+            self.toward[link.to_ccode].append(link)
+        self.capabilities = con.execute(
+            "SELECT code, year, cinc FROM capabilities WHERE cinc IS NOT NULL AND year <= ? "
+            "QUALIFY row_number() OVER (PARTITION BY code ORDER BY year DESC) = 1",
+            [self.on.year],
+        ).df().set_index("code")
+        nmc = con.execute("SELECT version FROM imports WHERE dataset = 'COW NMC'").fetchone()
+        self.nmc_version = nmc[0] if nmc else None
+
+    @staticmethod
+    def _links(con, frame: pd.DataFrame) -> list[Link]:
+        """Links from the directed commitments, with per-treaty facts parsed once."""
+        treaties = {}
+        for tid, specthrt, t1, t2, attributes in con.execute(
+            "SELECT treaty_id, specthrt, statthr1, statthr2, attributes FROM treaties"
+        ).fetchall():
+            threats = tuple(int(t) for t in (t1, t2) if t)
+            treaties[tid] = (threats, specthrt, _articles(attributes))
+        flags = frame[list(CONDITION_FLAGS)].fillna(False).astype(bool).to_numpy()
+        flag_names = np.array(list(CONDITION_FLAGS))
+        obligations = frame[list(OBLIGATIONS)].astype(bool).to_numpy()
+        obligation_names = np.array(OBLIGATIONS)
+        coverage = pd.to_datetime(frame["coverage_end"]).dt.strftime("%Y-%m-%d")
+        links = []
+        for i, row in enumerate(frame.itertuples(index=False)):
+            threats, specthrt, articles = treaties.get(row.treaty_id, ((), None, {}))
+            links.append(
+                Link(
+                    from_ccode=int(row.from_ccode),
+                    to_ccode=int(row.to_ccode),
+                    treaty_id=row.treaty_id,
+                    treaty_name=row.treaty_name if isinstance(row.treaty_name, str) else None,
+                    obligations=frozenset(obligation_names[obligations[i]].tolist()),
+                    flags=frozenset(flag_names[flags[i]].tolist()),
+                    status=row.status,
+                    coverage_end=coverage.iat[i] if isinstance(coverage.iat[i], str) else None,
+                    source=source_record(row._asdict()),
+                    threats=threats,
+                    specthrt=specthrt,
+                    articles=articles,
+                )
+            )
+        return links
+
+    def links_toward(self, state: int, assume_in_force: bool) -> list[Link]:
+        links = self.toward.get(state, [])
+        return links if assume_in_force else [link for link in links if link.status == "in_force"]
+
+    def unknown_toward(self, state: int) -> list[Link]:
+        return [link for link in self.toward.get(state, []) if link.status != "in_force"]
+
+    def cinc(self, states) -> dict:
+        """Combined CINC of `states` from the latest NMC year not after the date, flagged when older."""
+        found = self.capabilities.reindex(sorted(states))
+        years = found["year"].dropna()
+        latest = int(years.max()) if len(years) else None
+        oldest = int(years.min()) if len(years) else None
+        return {
+            "cinc": float(found["cinc"].fillna(0).sum()),
+            "states_with_data": int(found["cinc"].notna().sum()),
+            "states": len(found),
+            "year": latest,
+            "oldest_year": oldest,
+            "stale": oldest is not None and oldest < self.on.year,
+            "source": f"COW NMC {self.nmc_version}" if self.nmc_version else None,
+        }
