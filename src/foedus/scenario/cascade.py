@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+CERTAIN = -40.0  # log(1 - p) at or below this counts as p = 1 (certain obligations are stored as -50)
+
 
 @dataclass
 class CascadeInput:
@@ -35,11 +37,14 @@ class CascadeResult:
     joined_round: np.ndarray   # (D, N) int8, 0 = not a joiner
 
 
-def _join_probability(newly: np.ndarray, log_keep: np.ndarray) -> np.ndarray:
-    out = np.zeros(newly.shape, dtype=np.float32)
+def _log_keep(newly: np.ndarray, log_keep: np.ndarray) -> np.ndarray:
+    """(D, N): log of the probability that no newly activated obligation of each state is honoured."""
     rows = np.flatnonzero(newly.any(axis=1))
+    if len(rows) > newly.shape[0] // 2:
+        return newly.astype(np.float32) @ log_keep
+    out = np.zeros(newly.shape, dtype=np.float32)
     if len(rows):
-        out[rows] = -np.expm1(newly[rows].astype(np.float32) @ log_keep)
+        out[rows] = newly[rows].astype(np.float32) @ log_keep
     return out
 
 
@@ -48,7 +53,7 @@ def _held_back(candidates: np.ndarray, side: np.ndarray, links: np.ndarray | Non
     out = np.zeros(side.shape, dtype=bool)
     rows = np.flatnonzero(candidates.any(axis=1))
     if links is not None and len(rows):
-        out[rows] = (side[rows].astype(np.float32) @ links.astype(np.float32)) > 0
+        out[rows] = (side[rows].astype(np.float32) @ links) > 0
     return out
 
 
@@ -58,12 +63,17 @@ def _either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     return a | b
 
 
-def _draw(prob: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+def _as_float(links: np.ndarray | None) -> np.ndarray | None:
+    return None if links is None else links.astype(np.float32)
+
+
+def _draw(log_keep: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+    """Join when some obligation is honoured: u < 1 - exp(L), i.e. L < log(u') for uniform u'."""
     if rng is None:
-        return prob >= 1.0 - 1e-6
-    out = np.zeros(prob.shape, dtype=bool)
-    rows, cols = np.nonzero(prob > 0)
-    out[rows, cols] = rng.random(len(rows), dtype=np.float32) < prob[rows, cols]
+        return log_keep <= CERTAIN
+    out = np.zeros(log_keep.shape, dtype=bool)
+    rows, cols = np.nonzero(log_keep < 0)
+    out[rows, cols] = log_keep[rows, cols] < np.log(rng.random(len(rows), dtype=np.float32))
     return out
 
 
@@ -76,22 +86,23 @@ def run_cascade(data: CascadeInput, rounds: int, mode: str, rng: np.random.Gener
     drawn_defense = np.zeros_like(attacked)
     drawn_offense = np.zeros_like(attacked)
     joined_round = np.zeros(attacked.shape, dtype=np.int8)
+    blockers_a = _as_float(_either(data.ally, data.nonaggression))
+    blockers_t = _as_float(data.ally) if mode == "legal" else blockers_a
     for r in range(1, rounds + 1):
         new_defense = attacked & ~drawn_defense
         new_offense = attacker_side & ~drawn_offense
         drawn_defense |= new_defense
         drawn_offense |= new_offense
-        p_target = _join_probability(new_defense & target_side, data.log_defense)
-        p_attacker = 1 - (1 - _join_probability(new_defense & attacker_side, data.log_defense)) * (
-            1 - _join_probability(new_offense, data.log_offense)
+        keep_target = _log_keep(new_defense & target_side, data.log_defense)
+        keep_attacker = _log_keep(new_defense & attacker_side, data.log_defense) + _log_keep(
+            new_offense, data.log_offense
         )
-        join_t, join_a = _draw(p_target, rng), _draw(p_attacker, rng)
+        join_t, join_a = _draw(keep_target, rng), _draw(keep_attacker, rng)
         free = ~(attacker_side | target_side) & ~(join_t & join_a)
         join_t &= free
         join_a &= free
-        blockers_t = data.ally if mode == "legal" else _either(data.ally, data.nonaggression)
         join_t &= ~_held_back(join_t, attacker_side, blockers_t)
-        join_a &= ~_held_back(join_a, target_side, _either(data.ally, data.nonaggression))
+        join_a &= ~_held_back(join_a, target_side, blockers_a)
         if not (join_t.any() or join_a.any()):
             break
         target_side |= join_t
