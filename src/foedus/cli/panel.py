@@ -25,6 +25,7 @@ ThroughOption = typer.Option(
     None, "--through", help="Last year; states still members at the list's end are kept through it "
     "(default: the list's last year)."
 )
+SinceOption = typer.Option(None, "--since", help="First year (default 1816).")
 AddOption = typer.Option("", "--add", help=f"Columns to add, comma-separated: {', '.join(ADD_STEPS)}.")
 OutOption = typer.Option(..., "--out", "-o", help="Output file, format by extension: .csv, .parquet or .dta")
 
@@ -68,11 +69,12 @@ def dyad_years(
     system: str = SystemOption,
     directed: bool = typer.Option(True, "--directed/--no-directed", help="A→B and B→A, or one row per pair."),
     through: int | None = ThroughOption,
+    since: int | None = SinceOption,
     add: str = AddOption,
     db: str = DbOption,
 ) -> None:
     """Dyad-years: pairs of states that are both system members on at least one common day of the year."""
-    arguments = {"system": system, "directed": directed, "through": through}
+    arguments = {"system": system, "directed": directed, "through": through, "since": since}
     _build(create_dyadyears, arguments, add, out, db, "dyad-years")
 
 
@@ -81,11 +83,13 @@ def state_years(
     out: Path = OutOption,
     system: str = SystemOption,
     through: int | None = ThroughOption,
+    since: int | None = SinceOption,
     add: str = AddOption,
     db: str = DbOption,
 ) -> None:
     """State-years: states that are system members at some point of the year."""
-    _build(create_stateyears, {"system": system, "through": through}, add, out, db, "state-years")
+    arguments = {"system": system, "through": through, "since": since}
+    _build(create_stateyears, arguments, add, out, db, "state-years")
 
 
 @app.command("cite")

@@ -36,13 +36,14 @@ ORDER BY code1, code2, first_year
 
 
 def create_dyadyears(
-    con=None, system: str = "cow", directed: bool = True, through: int | None = None
+    con=None, system: str = "cow", directed: bool = True, through: int | None = None, since: int | None = None
 ) -> pd.DataFrame:
-    """Directed (default) or non-directed dyad-years of the COW or GW list, 1816 to `through`."""
+    """Directed (default) or non-directed dyad-years of the COW or GW list, `since` (default 1816)
+    to `through` (default: the list's last year; later years keep the members alive at its end)."""
     system = check_system(system)
     with store(con) as db:
         query = PAIRS.format(relation="<>" if directed else "<")
-        pairs, state_list, last = membership(db, system, through, query)
+        pairs, state_list, window = membership(db, system, since, through, query)
     rows, years = expand_years(pairs["first_year"].to_numpy(), pairs["last_year"].to_numpy())
     code1 = pairs["code1"].to_numpy(dtype=np.int64)[rows]
     code2 = pairs["code2"].to_numpy(dtype=np.int64)[rows]
@@ -54,7 +55,7 @@ def create_dyadyears(
     out = pd.DataFrame({f"{code}1": code1, f"{code}2": code2, "year": years})
     source = state_list.source()
     out.attrs[ATTRS_KEY] = {
-        **panel_meta("dyad_year", system, state_list, last, directed=bool(directed)),
+        **panel_meta("dyad_year", system, state_list, window, directed=bool(directed)),
         "sources": {column: source for column in out.columns},
     }
     return out

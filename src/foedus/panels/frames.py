@@ -152,15 +152,15 @@ def check_new(df: pd.DataFrame, columns) -> None:
 def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.ExtensionArray]) -> pd.DataFrame:
     """A new frame: `df`'s columns copied, then the `new` ones. `df` is left as it was.
 
-    Built in one constructor call, which copies each numpy column once into consolidated
-    blocks (no `df.copy()`: on a fragmented frame pandas would first merge its blocks, which
-    costs seconds on a full dyad-year panel); extension columns (nullable ints) are copied here.
+    Each column is copied once and the frame built with `copy=False`, which keeps one block per
+    column (no `df.copy()`: on a fragmented frame pandas first merges its blocks, which costs
+    seconds on a full dyad-year panel).
     """
     check_new(df, new)
     data = {}
     for column in df.columns:
         values = df[column].array
-        data[column] = values.copy() if isinstance(df[column].dtype, ExtensionDtype) else values.to_numpy()
+        data[column] = values.copy() if isinstance(df[column].dtype, ExtensionDtype) else values.to_numpy().copy()
     data.update(new)
     out = pd.DataFrame(data, index=df.index.copy(), copy=False)
     out.attrs = {k: copy.deepcopy(v) for k, v in df.attrs.items() if k != ATTRS_KEY}

@@ -1,8 +1,10 @@
-"""System-membership spells of one state list, cut or extended to the panel's last year.
+"""System-membership spells of one state list, cut or extended to the panel's years.
 
 `through` (peacesciencer's "most recent year"): states still members at the end of the list
 (right-censored spells) are assumed to stay members through 31 December of `through`; every
-spell is cut at that day. Without `through` the panel ends where the list ends.
+spell is cut at that day. Without `through` the panel ends where the list ends. `since`
+(peacesciencer's `subset_years`, as a first year) cuts spells at 1 January of that year, which
+changes no row of the later years.
 """
 
 from __future__ import annotations
@@ -19,47 +21,51 @@ WITH extended AS (
     FROM state_spells
     WHERE system = $system
 ), spells AS (
-    SELECT code, start_date, least(end_date, make_date($through, 12, 31)) AS end_date
+    SELECT code, greatest(start_date, make_date($since, 1, 1)) AS start_date,
+           least(end_date, make_date($through, 12, 31)) AS end_date
     FROM extended
-    WHERE year(start_date) <= $through
+    WHERE year(start_date) <= $through AND year(end_date) >= $since
 )
 """
 ALL_SPELLS = "SELECT * FROM spells ORDER BY code, start_date"
 
 
-def last_year(state_list: Import, through: int | None) -> int:
-    """The panel's last year: `through`, or the year the state list ends."""
+def years(state_list: Import, since: int | None, through: int | None) -> tuple[int, int]:
+    """The panel's first and last years: `since` (default 1816) and `through` (default the list's end)."""
     if through is None:
         if state_list.coverage_end is None:
             raise ValueError(f"{state_list.dataset} has no coverage end: pass through=YEAR")
-        return state_list.coverage_end.year
+        through = state_list.coverage_end.year
     through = int(through)
+    since = FIRST_YEAR if since is None else max(int(since), FIRST_YEAR)
     if through < FIRST_YEAR:
         raise ValueError(f"through must be {FIRST_YEAR} or later, not {through}")
-    return through
+    if since > through:
+        raise ValueError(f"since ({since}) is after through ({through})")
+    return since, through
 
 
 def membership(
-    con, system: str, through: int | None, query: str = ALL_SPELLS
-) -> tuple[pd.DataFrame, Import, int]:
+    con, system: str, since: int | None, through: int | None, query: str = ALL_SPELLS
+) -> tuple[pd.DataFrame, Import, tuple[int, int]]:
     """`query` over the table `spells` (code, start_date, end_date; both days inclusive) of `system`,
-    with the list's import and the panel's last year."""
+    with the list's import and the panel's first and last years."""
     system = check_system(system)
     state_list = imported(con, SYSTEMS[system][1])
-    year = last_year(state_list, through)
-    frame = con.execute(SPELLS + query, {"system": system, "through": year}).df()
-    return frame, state_list, year
+    first, last = years(state_list, since, through)
+    frame = con.execute(SPELLS + query, {"system": system, "since": first, "through": last}).df()
+    return frame, state_list, (first, last)
 
 
-def panel_meta(unit: str, system: str, state_list: Import, through: int, **extra) -> dict:
+def panel_meta(unit: str, system: str, state_list: Import, window: tuple[int, int], **extra) -> dict:
     """The metadata a new panel starts with."""
     return {
         "unit": unit,
         "system": system,
         **extra,
-        "first_year": FIRST_YEAR,
-        "through": through,
-        "rule": _rule(unit, state_list, through),
+        "first_year": window[0],
+        "through": window[1],
+        "rule": _rule(unit, state_list, window[1]),
         "state_list": state_list.source(),
     }
 

@@ -24,11 +24,14 @@ from foedus.panels.spells import membership, panel_meta
 NAME_COLUMN = {"cow": "statenme", "gw": "statename"}
 
 
-def create_stateyears(con=None, system: str = "cow", through: int | None = None) -> pd.DataFrame:
-    """State-years of the COW or GW list, 1816 to `through` (default: the list's last year)."""
+def create_stateyears(
+    con=None, system: str = "cow", through: int | None = None, since: int | None = None
+) -> pd.DataFrame:
+    """State-years of the COW or GW list, `since` (default 1816) to `through` (default: the list's
+    last year; later years keep the members alive at its end)."""
     system = check_system(system)
     with store(con) as db:
-        spells, state_list, last = membership(db, system, through)
+        spells, state_list, window = membership(db, system, since, through)
         names = db.execute("SELECT code, name FROM states WHERE system = ? ORDER BY code", [system]).df()
     rows, years = expand_years(spells["start_date"].dt.year.to_numpy(), spells["end_date"].dt.year.to_numpy())
     codes = spells["code"].to_numpy(dtype=np.int64)[rows]
@@ -42,7 +45,7 @@ def create_stateyears(con=None, system: str = "cow", through: int | None = None)
     )
     source = state_list.source()
     out.attrs[ATTRS_KEY] = {
-        **panel_meta("state_year", system, state_list, last),
+        **panel_meta("state_year", system, state_list, window),
         "sources": {column: source for column in out.columns},
     }
     return out
