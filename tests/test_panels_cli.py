@@ -39,7 +39,8 @@ def expected(db) -> pd.DataFrame:
 
 def same_floats(read: pd.Series, written: pd.Series) -> bool:
     """A nullable 0/1 column read back as floats: same values, NA where it was NA."""
-    return np.array_equal(read.to_numpy(dtype=float), written.to_numpy(dtype=float, na_value=np.nan), equal_nan=True)
+    expected = written.to_numpy(dtype=float, na_value=np.nan)
+    return np.array_equal(read.to_numpy(dtype=float), expected, equal_nan=True)
 
 
 def run(*args: str):
