@@ -188,8 +188,8 @@ def _match(previous: dict[int, set], current: list[Bloc], next_id: int) -> tuple
 def bloc_history(con, dates: Iterable, seed: int = DEFAULT_SEED, resolution: float = 1.0) -> pd.DataFrame:
     """Bloc membership on each date: one row per (date, state in a bloc), ids stable across dates.
 
-    Columns: date, bloc (stable id), label (named after the bloc's most frequent leader), leader
-    (on that date), ccode, abbr.
+    Columns: date, bloc (stable id), label (the bloc's most frequent leader and the years it is
+    seen, e.g. "RUS bloc (1955–1990)"), leader (on that date), ccode, abbr.
     """
     names = StateNames(con)
     previous: dict[int, set] = {}
@@ -206,10 +206,11 @@ def bloc_history(con, dates: Iterable, seed: int = DEFAULT_SEED, resolution: flo
         return frame.assign(label=pd.Series(dtype=str))
     per_date = frame.drop_duplicates(["date", "bloc"])
     leaders = per_date.groupby("bloc").leader.agg(lambda s: Counter(s).most_common(1)[0][0])
-    labels, seen = {}, Counter()
+    spans = per_date.groupby("bloc").date.agg(["min", "max"])
+    labels = {}
     for bloc, leader in leaders.items():
-        seen[leader] += 1
-        labels[bloc] = f"{names.abbr(leader)} bloc" + (f" #{seen[leader]}" if seen[leader] > 1 else "")
+        first, last = spans.loc[bloc, "min"].year, spans.loc[bloc, "max"].year
+        labels[bloc] = f"{names.abbr(leader)} bloc ({first}" + (f"–{last})" if last != first else ")")
     return frame.assign(label=frame.bloc.map(labels))[["date", "bloc", "label", "leader", "ccode", "abbr"]]
 
 

@@ -114,8 +114,16 @@ def stable_layout(con, graphs: Sequence[nx.Graph] = (), kind: str = "ring", seed
     union.remove_nodes_from([n for n in list(union) if union.degree(n) == 0])
     if union.number_of_nodes() == 0:
         return ring
-    spring = nx.spring_layout(union, pos={n: ring[n] for n in union}, seed=seed, iterations=100)
-    return {**ring, **{n: np.asarray(p) for n, p in spring.items()}}
+    nx.set_edge_attributes(union, 1.0, "weight")
+    hub = object()  # a weak pull to the centre keeps disconnected groups from drifting apart
+    union.add_edges_from(((hub, n) for n in list(union)), weight=0.05)
+    start = {n: ring[n] * 0.8 for n in union if n is not hub} | {hub: np.zeros(2)}
+    spring = nx.spring_layout(union, pos=start, seed=seed, iterations=100, weight="weight")
+    spring.pop(hub)
+    xy = np.array(list(spring.values()))
+    xy = (xy - xy.mean(axis=0)) / (np.abs(xy - xy.mean(axis=0)).max() or 1.0) * 0.85
+    placed = {n: p for n, p in zip(spring, xy, strict=True)}
+    return {**{n: p * 1.1 for n, p in ring.items()}, **placed}
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -177,20 +185,24 @@ def plot_network(
     if nodes:
         ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=face, edgecolors=edge, linewidths=[
             2.5 if n in highlight else (1.5 if m else 0.5) for n, m in zip(nodes, majors, strict=True)], zorder=3)
+    ring = isinstance(layout, str) and layout == "ring"
     for n, (x, y), major in zip(nodes, xy, majors, strict=True):
-        angle = math.degrees(math.atan2(y, x))
-        flip = 90 < angle or angle < -90
-        radius = math.hypot(x, y) or 1.0
         label = graph.nodes[n].get("abbr") or str(n)
-        ax.text(x * (1 + 0.045 / radius), y * (1 + 0.045 / radius), label, fontsize=6.5 if not major else 8,
-                fontweight="bold" if (major or n in highlight) else "normal",
-                color="#c0392b" if n in highlight else ("black" if n in tied else "#909497"),
-                rotation=angle + 180 if flip else angle, rotation_mode="anchor",
-                ha="right" if flip else "left", va="center", zorder=4)
-    if isinstance(layout, str) and layout == "ring":
+        style = {"fontsize": 8 if major else 6.5, "fontweight": "bold" if (major or n in highlight) else "normal",
+                 "color": "#c0392b" if n in highlight else ("black" if n in tied else "#909497"), "zorder": 4}
+        if ring:
+            angle = math.degrees(math.atan2(y, x))
+            flip = 90 < angle or angle < -90
+            radius = math.hypot(x, y) or 1.0
+            ax.text(x * (1 + 0.045 / radius), y * (1 + 0.045 / radius), label, rotation=angle + 180 if flip else angle,
+                    rotation_mode="anchor", ha="right" if flip else "left", va="center", **style)
+        else:
+            ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", **style)
+    if ring:
         _ring_regions(ax, pos, graph)
-    ax.set_xlim(-1.3, 1.3)
-    ax.set_ylim(-1.3, 1.3)
+    limit = max(1.3, float(np.abs(xy).max()) + 0.15) if len(xy) else 1.3
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
     handles = [Line2D([], [], color=COLORS[k], lw=2, label=k) for k in RANK if k in shown_types]
     handles += [Line2D([], [], color="black", lw=1.3, label="both owe"), Line2D([], [], color="black", lw=0.6,
                                                                                   label="one way")]
@@ -345,7 +357,7 @@ def plot_dyad(con, a: int, b: int, path: str | Path, start=None, end=None, perio
 # ----------------------------------------------------------------------------- blocs
 
 
-def plot_bloc_sizes(sizes: pd.DataFrame, path: str | Path, top: int = 8, coverage_text: str = "",
+def plot_bloc_sizes(sizes: pd.DataFrame, path: str | Path, top: int = 12, coverage_text: str = "",
                     seed: int | None = None) -> Path:
     """Stacked bloc sizes over time (from :func:`foedus.network.blocs.bloc_sizes`); smaller blocs merged."""
     path = _check_path(path)
@@ -355,13 +367,13 @@ def plot_bloc_sizes(sizes: pd.DataFrame, path: str | Path, top: int = 8, coverag
         ax.text(0.5, 0.5, "no blocs on these dates", ha="center", transform=ax.transAxes)
         fig.suptitle("Alliance blocs over time")
         return _save(fig, path)
-    order = sizes.max().sort_values(ascending=False).index
+    order = sizes.sum().sort_values(ascending=False).index  # by area: size summed over the dates
     kept = list(order[:top])
     shown = sizes[kept].copy()
     if len(order) > top:
         shown["other blocs"] = sizes[list(order[top:])].sum(axis=1)
     x = [pd.Timestamp(d).to_pydatetime() for d in shown.index]
-    palette = matplotlib.colormaps["tab10"].colors
+    palette = matplotlib.colormaps["tab20"].colors
     colors = [palette[i % len(palette)] for i in range(len(kept))] + (["#cccccc"] if len(order) > top else [])
     ax.stackplot(x, shown.T.to_numpy(), labels=list(shown.columns), colors=colors, alpha=0.85)
     ax.set_ylabel("member states")
@@ -377,7 +389,7 @@ def plot_bloc_sizes(sizes: pd.DataFrame, path: str | Path, top: int = 8, coverag
     return _save(fig, path)
 
 
-def plot_blocs(con, dates: Iterable, path: str | Path, seed: int = 0, top: int = 8) -> Path:
+def plot_blocs(con, dates: Iterable, path: str | Path, seed: int = 0, top: int = 12) -> Path:
     """Bloc history on `dates`, drawn as stacked sizes."""
     sizes = bloc_sizes(bloc_history(con, dates, seed=seed))
     return plot_bloc_sizes(sizes, path, top=top, coverage_text=_coverage_line(con), seed=seed)
