@@ -160,7 +160,8 @@ def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.Exten
     data = {}
     for column in df.columns:
         values = df[column].array
-        data[column] = values.copy() if isinstance(df[column].dtype, ExtensionDtype) else values.to_numpy().copy()
+        extension = isinstance(df[column].dtype, ExtensionDtype)
+        data[column] = values.copy() if extension else values.to_numpy().copy()
     data.update(new)
     out = pd.DataFrame(data, index=df.index.copy(), copy=False)
     out.attrs = {k: copy.deepcopy(v) for k, v in df.attrs.items() if k != ATTRS_KEY}
