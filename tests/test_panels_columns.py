@@ -195,6 +195,17 @@ def test_verbs_leave_their_input_alone(con):
     assert step["atop_defense"].iloc[0] == 0
 
 
+def test_copy_on_write_shares_until_written(con):
+    """With pandas copy-on-write on, verbs share the input's columns, and writes still stay apart."""
+    with pd.option_context("mode.copy_on_write", True):
+        base = create_dyadyears(con, through=1900)
+        out = add_nmc(add_atop_alliance(base, con), con)
+        assert np.shares_memory(out["ccode1"].to_numpy(), base["ccode1"].to_numpy())
+        out.loc[out.index[0], "ccode1"] = -1
+        assert base["ccode1"].iloc[0] == 2 and out["ccode1"].iloc[0] == -1
+        assert list(out.attrs["foedus"]["sources"]) == list(out.columns)
+
+
 def test_every_column_has_its_source(con):
     base = create_dyadyears(con, through=1950, since=1940)
     panel = add_majors(add_nmc(add_atop_alliance(base, con), con), con)

@@ -150,20 +150,24 @@ def check_new(df: pd.DataFrame, columns) -> None:
 
 
 def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.ExtensionArray]) -> pd.DataFrame:
-    """A new frame: `df`'s columns copied, then the `new` ones. `df` is left as it was.
+    """A new frame: `df`'s columns, then the `new` ones. `df` is left as it was.
 
-    Each column is copied once and the frame built with `copy=False`, which keeps one block per
-    column (no `df.copy()`: on a fragmented frame pandas first merges its blocks, which costs
-    seconds on a full dyad-year panel).
+    With pandas copy-on-write on (`pd.options.mode.copy_on_write = True`) the existing columns
+    are shared and pandas copies them if either frame is modified. Otherwise each is copied once
+    and the frame built with `copy=False`, one block per column (no `df.copy()`: on a fragmented
+    frame pandas first merges its blocks, which costs seconds on a full dyad-year panel).
     """
     check_new(df, new)
-    data = {}
-    for column in df.columns:
-        values = df[column].array
-        extension = isinstance(df[column].dtype, ExtensionDtype)
-        data[column] = values.copy() if extension else values.to_numpy().copy()
-    data.update(new)
-    out = pd.DataFrame(data, index=df.index.copy(), copy=False)
+    if pd.options.mode.copy_on_write is True:
+        out = pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1)
+    else:
+        data = {}
+        for column in df.columns:
+            values = df[column].array
+            extension = isinstance(df[column].dtype, ExtensionDtype)
+            data[column] = values.copy() if extension else values.to_numpy().copy()
+        data.update(new)
+        out = pd.DataFrame(data, index=df.index.copy(), copy=False)
     out.attrs = {k: copy.deepcopy(v) for k, v in df.attrs.items() if k != ATTRS_KEY}
     return out
 
