@@ -166,7 +166,7 @@ def blocs(
                             "members": history.assign(date=history.date.astype(str)).to_dict("records")})
                 return
             table = Table(title=f"Bloc sizes {dates[0]} to {dates[-1]} (seed {seed})")
-            table.add_column("date")
+            table.add_column("date", no_wrap=True)
             columns = list(sizes.max().sort_values(ascending=False).index[:8]) if not sizes.empty else []
             for column in columns:
                 table.add_column(column, justify="right")
@@ -228,7 +228,8 @@ def sscore(
             if code not in chosen.index:
                 raise ValueError(f"{names.name(code)} ({code}) is not a system member on {chosen.attrs['on']}")
             frame = {f: m.loc[code].drop(code) for f, m in matrices.items()}
-            ranking = frame["weighted" if weighted else "unweighted"].sort_values(ascending=False)
+            ranking = frame["weighted" if weighted else "unweighted"].sort_index().sort_values(ascending=False,
+                                                                                              kind="stable")
             if as_json:
                 print_json({"state": code, "year": year, "on": chosen.attrs["on"],
                             "s": [{"ccode": int(c), "unweighted": float(frame["unweighted"][c]),

@@ -151,10 +151,11 @@ def polarization(graph: nx.Graph, blocs: list[Bloc]) -> dict:
     }
 
 
-def blocs(con, on: str | dt.date | None = None, seed: int = DEFAULT_SEED, resolution: float = 1.0) -> BlocResult:
-    """Blocs of the defense network on `on`, with polarization measures."""
+def blocs(con, on: str | dt.date | None = None, seed: int = DEFAULT_SEED, resolution: float = 1.0,
+          graph: nx.Graph | None = None) -> BlocResult:
+    """Blocs of the defense network on `on`, with polarization measures (`graph`: a snapshot to reuse)."""
     day = parse_date(on, "on")
-    graph = defense_graph(con, day)
+    graph = defense_graph(con, day) if graph is None else as_defense_graph(graph)
     names = StateNames(con)
     found = detect_blocs(graph, seed, resolution, labels=names.abbr)
     home = {c for b in found for c in b.members}
