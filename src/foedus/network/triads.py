@@ -244,15 +244,30 @@ def _order(m: _Matrices, triples: np.ndarray, score: np.ndarray) -> np.ndarray:
     return np.lexsort((members[:, 2], members[:, 1], members[:, 0], -cinc, -score))
 
 
+def _side(m: _Matrices, i: int, j: int, cache: dict) -> Side:
+    if (i, j) not in cache:
+        cache[i, j] = m.side(i, j)
+    return cache[i, j]
+
+
+def _make_many(m: _Matrices, triples: np.ndarray, kind: str, scores: np.ndarray, labels: dict,
+               cache: dict) -> list[Triad]:
+    """Triads from (k, 3) index triples, vectorised up to the Python objects."""
+    if len(triples) == 0:
+        return []
+    ordered = np.sort(triples, axis=1)  # nodes are sorted by code, so indices sort as codes do
+    members = m.nodes[ordered].tolist()
+    cinc = m.cinc[ordered].sum(axis=1).tolist()
+    out = []
+    for (i, j, k), codes, total, score in zip(ordered.tolist(), members, cinc, np.asarray(scores).tolist(),
+                                               strict=True):
+        sides = [_side(m, i, j, cache), _side(m, i, k, cache), _side(m, j, k, cache)]
+        out.append(Triad(tuple(codes), kind, sides, int(score), total, labels))
+    return out
+
+
 def _make(m: _Matrices, triple, kind: str, score: int, labels: dict, cache: dict) -> Triad:
-    idx = sorted(int(x) for x in triple)
-    sides = []
-    for i, j in itertools.combinations(idx, 2):
-        if (i, j) not in cache:
-            cache[i, j] = m.side(i, j)
-        sides.append(cache[i, j])
-    members = tuple(int(m.nodes[i]) for i in idx)
-    return Triad(members, kind, sides, int(score), float(m.cinc[idx].sum()), labels)
+    return _make_many(m, np.array([triple]), kind, np.array([score]), labels, cache)[0]
 
 
 def _labels(graph: nx.DiGraph) -> dict[int, str]:
@@ -335,7 +350,7 @@ def find_triads(
         order = _order(m, triples, score)
         if top is not None:
             order = order[:top]
-        out += [_make(m, triples[n], kind, score[n], labels, cache) for n in order]
+        out += _make_many(m, triples[order], kind, score[order], labels, cache)
     return out
 
 
