@@ -245,19 +245,22 @@ def dyad_periods(con, a: int, b: int, start=None, end=None) -> pd.DataFrame:
     """The periods of every commitment between `a` and `b`, one row per direction and treaty phase.
 
     Built from :func:`foedus.query.directed_commitments` sampled on 1 January of every year in
-    [start, end] and on `end` (default: the years both states were system members, to today), then
-    exact dates from each row's since/until; a treaty phase lasting less than a year between two
-    samples can be missed. Columns: from_ccode, to_ccode, treaty_id, treaty_name, phase, start,
-    end (None: in force at the end of coverage), coverage_end, obligations, source.
+    [start, end], on `end` (default: the years both states were system members, to today) and on
+    every change date found (each period's start and end), with exact dates from each row's
+    since/until; a treaty phase that begins and ends between two such samples can still be missed.
+    Columns: from_ccode, to_ccode, treaty_id, treaty_name, phase, start, end (None: in force at the
+    end of coverage), coverage_end, obligations, source.
     """
     a, b = int(a), int(b)
     first, last = _joint_span(con, a, b)
     first = parse_date(start, "from") if start is not None else first
     last = parse_date(end, "to") if end is not None else last
-    samples = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1) if first <= dt.date(y, 1, 1) <= last]
-    samples = sorted(set(samples) | {first, last})
+    samples = {dt.date(y, 1, 1) for y in range(first.year, last.year + 1) if first <= dt.date(y, 1, 1) <= last}
+    pending, sampled = sorted(samples | {first, last}), set()
     found: dict[tuple, dict] = {}
-    for day in samples:
+    while pending:  # every year, then every change date found (a period's end may start the next one)
+        day = pending.pop(0)
+        sampled.add(day)
         frame = directed_commitments(con, day)
         pair = frame[((frame.from_ccode == a) & (frame.to_ccode == b)) | ((frame.from_ccode == b) &
                                                                         (frame.to_ccode == a))]
@@ -276,6 +279,9 @@ def dyad_periods(con, a: int, b: int, start=None, end=None) -> pd.DataFrame:
                 "source": f"{row['source_dataset']} {row['source_version'] or ''} "
                           f"{row['source_file'] or row['source_entry'] or ''}".strip(),
             }
+            for change in (found[key]["start"], found[key]["end"]):
+                if change is not None and first <= change <= last and change not in sampled and change not in pending:
+                    pending.append(change)
     columns = ["from_ccode", "to_ccode", "treaty_id", "treaty_name", "phase", "start", "end", "coverage_end",
                "obligations", "source"]
     return pd.DataFrame(list(found.values()), columns=columns).sort_values(["start", "treaty_id", "from_ccode"],
