@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from foedus.cli import data, network, queries, scenario
+from foedus.cli import data, network, panel, queries, scenario
 
 app = typer.Typer(
     help="foedus: the international alliance system — who is bound to defend whom, since when, on what terms.",
@@ -12,6 +12,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data.app, name="data")
+app.add_typer(panel.app, name="panel")
 queries.register(app)
 network.register(app)
 scenario.register(app)
