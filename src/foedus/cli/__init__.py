@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from foedus.cli import data, network, panel, queries, scenario
+from foedus.cli import data, network, panel, queries, scenario, serve
 
 app = typer.Typer(
     help="foedus: the international alliance system — who is bound to defend whom, since when, on what terms.",
@@ -16,6 +16,7 @@ app.add_typer(panel.app, name="panel")
 queries.register(app)
 network.register(app)
 scenario.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,85 @@
+"""Errors as HTTP answers: a clear message for bad input (422), never a stack trace.
+
+* :class:`BadInput` (a parameter the server cannot use: unknown state, bad date, bad value) → 422
+  ``{"detail": "<parameter>: <message>", "parameter": ..., ...}``;
+* FastAPI's own validation errors → 422 with the same ``detail`` text, and the field list under ``errors``;
+* :class:`foedus.errors.UnknownStateError` → 422 with the closest matches;
+* other :class:`foedus.errors.FoedusError` and ``ValueError`` (the library's words for bad input) → 422;
+* :class:`foedus.errors.NotImportedError` → 503 (the store lacks the data);
+* anything else → 500 with a plain message; the traceback goes to the server log only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from foedus.errors import FoedusError, NotImportedError, UnknownStateError
+
+log = logging.getLogger("foedus.api")
+
+
+class BadInput(Exception):
+    """A request parameter the server cannot use."""
+
+    def __init__(self, parameter: str, message: str, **extra):
+        super().__init__(f"{parameter}: {message}")
+        self.parameter, self.message, self.extra = parameter, message, extra
+
+
+class NotFound(Exception):
+    """A named resource (e.g. a treaty id) that is not in the store."""
+
+
+def _error(status: int, detail: str, **extra) -> JSONResponse:
+    return JSONResponse({"detail": detail, **extra}, status_code=status)
+
+
+def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    parts, fields = [], []
+    for error in exc.errors():
+        where = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")]
+        name = ".".join(where) or "request"
+        parts.append(f"{name}: {error.get('msg', 'invalid')}")
+        fields.append({"parameter": name, "message": error.get("msg"), "type": error.get("type")})
+    return _error(422, "; ".join(parts) or "invalid request", errors=fields)
+
+
+def _bad_input(_request: Request, exc: BadInput) -> JSONResponse:
+    return _error(422, str(exc), parameter=exc.parameter, **exc.extra)
+
+
+def _unknown_state(_request: Request, exc: UnknownStateError) -> JSONResponse:
+    return _error(422, str(exc), query=exc.query, suggestions=exc.suggestions)
+
+
+def _not_imported(_request: Request, exc: NotImportedError) -> JSONResponse:
+    return _error(503, str(exc))
+
+
+def _foedus(_request: Request, exc: Exception) -> JSONResponse:
+    return _error(422, str(exc))
+
+
+def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
+    return _error(404, str(exc))
+
+
+def _internal(request: Request, exc: Exception) -> JSONResponse:
+    log.error("error answering %s %s", request.method, request.url.path, exc_info=exc)
+    return _error(500, "internal server error; the server log has the details")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(BadInput, _bad_input)
+    app.add_exception_handler(UnknownStateError, _unknown_state)
+    app.add_exception_handler(NotImportedError, _not_imported)
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(FoedusError, _foedus)
+    app.add_exception_handler(ValueError, _foedus)
+    app.add_exception_handler(Exception, _internal)

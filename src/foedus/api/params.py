@@ -1,0 +1,72 @@
+"""Request pieces shared by the routers: the store, dates, states, obligation types, JSON answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from foedus.api.errors import BadInput
+from foedus.api.store import Store
+from foedus.dates import parse_date
+from foedus.errors import UnknownStateError
+from foedus.naming import StateNames
+from foedus.network.snapshot import parse_types
+
+JSON = "application/json"
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def day(text: str | None, parameter: str = "on") -> dt.date:
+    """A date from YYYY, YYYY-MM or YYYY-MM-DD (today when missing), or a 422 naming the parameter."""
+    try:
+        return parse_date(text or None, parameter)
+    except ValueError as exc:
+        raise BadInput(parameter, str(exc).removeprefix(f"{parameter}: ")) from None
+
+
+def state(names: StateNames, text: str, parameter: str) -> int:
+    """The COW code for `text`, or a 422 with the closest matches."""
+    try:
+        return names.resolve(text).code
+    except UnknownStateError as exc:
+        raise BadInput(parameter, str(exc), query=exc.query, suggestions=exc.suggestions) from None
+
+
+def states(names: StateNames, text: str | None, parameter: str) -> list[int]:
+    """Comma-separated states (order kept, repeats dropped)."""
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    return list(dict.fromkeys(state(names, p, parameter) for p in parts))
+
+
+def types(text: str | None, parameter: str = "types") -> tuple[str, ...]:
+    try:
+        return parse_types(text or None)
+    except ValueError as exc:
+        raise BadInput(parameter, str(exc)) from None
+
+
+class Answer:
+    """The store of a request and whether its client takes gzip."""
+
+    def __init__(self, request: Request):
+        self.store: Store = request.app.state.store
+        self.gzip = "gzip" in request.headers.get("accept-encoding", "")
+
+    async def __call__(self, key: tuple, compute: Callable[[], object]) -> Response:
+        """A JSON answer from the response cache, computed in a worker thread when missing.
+
+        `key` must hold every parameter the answer depends on, normalised.
+        """
+        body = self.store.responses.get((self.store.generation, *key))
+        if body is None:
+            body = await run_in_threadpool(self.store.cached_json, key, compute)
+        if self.gzip and body.gzipped is not None:
+            headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            return Response(body.gzipped, media_type=JSON, headers=headers)
+        return Response(body.raw, media_type=JSON, headers={"Vary": "Accept-Encoding"})

@@ -1,0 +1,156 @@
+"""Core queries: meta (coverage per dataset), state lookup, obligations, dyad, treaty.
+
+Each answer is the JSON the CLI prints with `--json` for the same query.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from foedus import __version__
+from foedus.api import models
+from foedus.api.errors import NotFound
+from foedus.api.params import Answer, day, get_store, state
+from foedus.api.store import Store
+from foedus.errors import FoedusError, UnknownStateError
+from foedus.query import dyad as dyad_query
+from foedus.query import obligations as obligations_query
+from foedus.query import records
+from foedus.query import treaty as treaty_query
+from foedus.query.members import system_members
+from foedus.store.schema import SCHEMA_VERSION
+
+router = APIRouter(tags=["queries"])
+
+OnQuery = Query(None, description="Date YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def meta_payload(store: Store, endpoints: dict[str, bool]) -> dict:
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "SELECT dataset, version, file, rows, coverage_end, imported_at FROM imports ORDER BY dataset"
+        ).fetchall()
+        first, last = cur.execute("SELECT min(start_date), max(end_date) FROM state_spells").fetchone()
+    datasets = [
+        {"dataset": d, "version": v, "file": f, "rows": n, "coverage_end": _iso(c), "imported_at": _iso(t)}
+        for d, v, f, n, c, t in rows
+    ]
+    ends = [r["coverage_end"] for r in datasets if r["coverage_end"] and r["dataset"].startswith("ATOP")]
+    return {
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "database": store.path,
+        "writable": store.writable,
+        "datasets": datasets,
+        "dates": {"first": _iso(first), "last": _iso(last), "commitments_coverage_end": max(ends, default=None)},
+        "endpoints": endpoints,
+    }
+
+
+@router.get("/meta", response_model=models.Meta, responses=models.ERRORS)
+async def meta(request: Request, store: Store = Depends(get_store), answer: Answer = Depends()) -> Response:
+    """What the store holds: each dataset's version, file, rows and coverage end; the date range; which
+    optional endpoints this server has."""
+    return await answer(("meta",), lambda: meta_payload(store, request.app.state.endpoints))
+
+
+def lookup_payload(store: Store, q: str | None, on, limit: int) -> dict:
+    names = store.names()
+    with store.cursor() as cur:
+        members = set(system_members(cur, on)) if on is not None else None
+    resolved = None
+    if q:
+        try:
+            found = names.resolve(q)
+            resolved = {"ccode": found.code, "name": found.name, "how": found.how, "ambiguous": found.ambiguous}
+        except UnknownStateError:
+            resolved = None
+    text = (q or "").strip().casefold()
+    entries = []
+    for code, (abbr, name) in sorted(names.cow.items()):
+        score = 0 if not text else (
+            3 if text in (name.casefold(), (abbr or "").casefold(), str(code)) else
+            2 if name.casefold().startswith(text) or (abbr or "").casefold().startswith(text) else
+            1 if text in name.casefold() else -1
+        )
+        if resolved and code == resolved["ccode"]:
+            score = 4
+        if score < 0:
+            continue
+        entry = {"ccode": code, "abbr": abbr or "", "name": name}
+        if members is not None:
+            entry["system_member"] = code in members
+        entries.append((-score, name, entry))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return {"query": q, "resolved": resolved, "states": [e[2] for e in entries[:limit]]}
+
+
+@router.get("/states", response_model=models.StateLookup, responses=models.ERRORS)
+async def states(
+    q: str | None = Query(None, max_length=100, description="Name, code, abbreviation, ISO3 or alias (prefix works)"),
+    on: str | None = Query(None, description="Flag system members on this date"),
+    limit: int = Query(300, ge=1, le=1000),
+    store: Store = Depends(get_store),
+    answer: Answer = Depends(),
+) -> Response:
+    """State lookup for autocompletion: COW states matching `q` (best first) and how `q` itself resolves."""
+    date = day(on) if on else None
+    key = ("states", (q or "").strip().casefold(), date, limit)
+    return await answer(key, lambda: lookup_payload(store, q, date, limit))
+
+
+@router.get("/obligations", response_model=models.Obligations, responses=models.ERRORS)
+async def obligations(
+    state_: str = Query(..., alias="state", max_length=100, description="State: COW code, abbreviation, ISO3 or name"),
+    on: str | None = OnQuery,
+    store: Store = Depends(get_store),
+    answer: Answer = Depends(),
+) -> Response:
+    """Every commitment in force for a state on a date, by partner (`foedus obligations --json`)."""
+    date = day(on)
+
+    def compute():
+        names = store.names()
+        code = state(names, state_, "state")
+        return {"on": date.isoformat(), "state": code,
+                "commitments": records(obligations_query(store.directed(date), code, date), names)}
+
+    return await answer(("obligations", state_.strip().casefold(), date), compute)
+
+
+@router.get("/dyad", response_model=models.Dyad, responses=models.ERRORS)
+async def dyad(
+    a: str = Query(..., max_length=100, description="First state"),
+    b: str = Query(..., max_length=100, description="Second state"),
+    on: str | None = OnQuery,
+    store: Store = Depends(get_store),
+    answer: Answer = Depends(),
+) -> Response:
+    """What A owes B and what B owes A on a date, directed (`foedus dyad --json`)."""
+    date = day(on)
+
+    def compute():
+        names = store.names()
+        code_a, code_b = state(names, a, "a"), state(names, b, "b")
+        return {"on": date.isoformat(), "a": code_a, "b": code_b,
+                "commitments": records(dyad_query(store.directed(date), code_a, code_b, date), names)}
+
+    return await answer(("dyad", a.strip().casefold(), b.strip().casefold(), date), compute)
+
+
+@router.get("/treaty/{treaty_id}", response_model=models.Treaty,
+            responses={**models.ERRORS, 404: {"model": models.Error, "description": "No such treaty"}})
+async def treaty(treaty_id: str, store: Store = Depends(get_store), answer: Answer = Depends()) -> Response:
+    """One treaty: members and phases, provisions, conditions, threat identities, sources (`foedus treaty --json`)."""
+    def compute():
+        with store.cursor() as cur:
+            try:
+                return treaty_query(cur, treaty_id)
+            except FoedusError as exc:
+                raise NotFound(str(exc)) from None
+
+    return await answer(("treaty", treaty_id.strip()), compute)

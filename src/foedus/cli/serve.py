@@ -1,0 +1,37 @@
+"""`foedus serve`: the HTTP API and the web page (uvicorn)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from foedus.cli.common import DbOption, console, fail
+from foedus.config import db_path
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on"),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port"),
+    db: str = DbOption,
+    token: str = typer.Option(None, "--token", envvar="FOEDUS_API_TOKEN", show_envvar=True,
+                              help="Allow the endpoints that change stored data for requests bearing this token"),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level"),
+) -> None:
+    """Serve the JSON API (/api, docs at /docs) and the web page (/) until interrupted."""
+    import uvicorn
+
+    from foedus.api import create_app
+
+    path = db_path(db)
+    if path != ":memory:" and not token and not os.path.exists(path):
+        fail(f"no database at {path}: build it with `foedus data import` first")
+    app = create_app(path, token=token or "")
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    console.print(f"foedus serving {path} at [bold]http://{shown}:{port}/[/] "
+                  f"({'writes allowed with the token' if token else 'read-only'}); API docs at /docs")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
