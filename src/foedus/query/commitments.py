@@ -1,16 +1,37 @@
-"""Directed commitments in force on a date.
+"""Directed commitments in force on a date: the merge of the datasets and the curated register.
 
 A commitment row says what one member owes the other members of the same treaty phase
 (ATOP's member-level convention). Pairing members of a phase gives directed commitments
 A→B: A's obligations toward B. A commitment is in force on day D when entry <= D < exit.
-A commitment still in force at the end of its dataset's coverage is reported for later
-dates only with `status = "unknown_after_coverage"` and its `coverage_end`: the data end
-there and no later status is assumed.
+
+Merge of datasets and register (`foedus.register`), in this order of precedence:
+
+1. Dataset facts stand within the dataset's coverage: the register never moves a date the
+   dataset codes (a disputed date is kept, and the register's competing readings are shown as
+   `uncertain`).
+2. Register treaties (`reg:<id>`) are read on their own dates (entry into force, accession,
+   end); they have no coverage end.
+3. After a dataset's coverage ends, a commitment it last saw in force is
+   - ended on the date of a register `termination` of its treaty (e.g. ATOP 4940 on 2024-12-04,
+     replaced by the 2024 treaty): exit = that date;
+   - in force, `confirmed_by` the register entry, on dates a register `confirmation`,
+     `extension` or `termination` covers (in_force_from <= D < in_force_until);
+   - otherwise reported with `status = "unknown_after_coverage"` and its `coverage_end`: the data
+     end there and no later status is assumed.
+4. Register accessions to a dataset treaty (rows of a `reg:` treaty whose attributes say
+   `"extends": "atop:<id>"`) pair with the dataset treaty's members and are reported under the
+   dataset treaty's id; a pair is in force only when both sides are known to be.
+
+Every row names its source (the obliged state's dataset line or register entry), the register
+entry that confirms it past coverage (`confirmed_by`), a register accession of the partner
+(`partner_entry`), the articles (register) and any register status note (`status_notes`).
+`SQL` is the single merge point: one query, parameter `$on`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 
@@ -20,27 +41,74 @@ from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 _FLAG_SELECT = ", ".join(f"a.{flag}" for flag in CONDITION_FLAGS)
 _OBLIGATION_SELECT = ", ".join(f"a.{name}" for name in OBLIGATIONS)
 
-SQL = f"""
-WITH live AS (
-    SELECT * FROM commitments
-    WHERE entry_date <= $on AND (exit_date IS NULL OR $on < exit_date)
+BASE = """
+WITH ext AS (
+    SELECT treaty_id, json_extract_string(attributes, '$.extends') AS extends
+    FROM treaties
+    WHERE dataset = 'register' AND json_extract_string(attributes, '$.extends') IS NOT NULL
+), base AS (
+    SELECT c.*, coalesce(ext.extends, c.treaty_id) AS pair_id,
+        CASE WHEN c.exit_date IS NULL THEN (
+            SELECT min(e.event_date) FROM treaty_events e
+            WHERE e.action = 'termination' AND e.treaty_id = coalesce(ext.extends, c.treaty_id)
+              AND (e.members IS NULL OR list_contains(e.members, c.member))
+        ) END AS register_exit
+    FROM commitments c LEFT JOIN ext USING (treaty_id)
+)"""
+
+SQL = BASE + f"""
+, live AS (
+    SELECT r.*, coalesce(r.exit_date, r.register_exit) AS effective_exit,
+        (r.exit_date IS NULL AND r.coverage_end < $on) AS past_coverage,
+        (SELECT min(e.event_id) FROM treaty_events e
+         WHERE e.treaty_id = r.pair_id AND e.action IN ('confirmation', 'extension', 'termination')
+           AND (e.members IS NULL OR list_contains(e.members, r.member))
+           AND (e.in_force_from IS NULL OR e.in_force_from <= $on)
+           AND (e.in_force_until IS NULL OR $on < e.in_force_until)) AS confirmed_entry
+    FROM base r
+    WHERE r.entry_date <= $on AND (coalesce(r.exit_date, r.register_exit) IS NULL
+                                   OR $on < coalesce(r.exit_date, r.register_exit))
+), pairs AS (
+    SELECT a.member AS from_ccode, b.member AS to_ccode, a.pair_id AS treaty_id, a.phase,
+        {_OBLIGATION_SELECT}, {_FLAG_SELECT}, a.obvary,
+        greatest(a.entry_date, b.entry_date) AS since,
+        least(a.effective_exit, b.effective_exit) AS until,
+        coalesce(a.coverage_end, b.coverage_end) AS coverage_end,
+        CASE WHEN (a.past_coverage AND a.confirmed_entry IS NULL)
+                  OR (b.past_coverage AND b.confirmed_entry IS NULL)
+             THEN 'unknown_after_coverage' ELSE 'in_force' END AS status,
+        CASE WHEN a.past_coverage OR b.past_coverage
+             THEN coalesce(a.confirmed_entry, b.confirmed_entry) END AS confirmed_by,
+        a.source_id AS a_source, b.source_id AS b_source, a.past_coverage AS a_past
+    FROM live a
+    JOIN live b ON a.pair_id = b.pair_id AND a.phase = b.phase AND a.member <> b.member
 )
-SELECT
-    a.member AS from_ccode, b.member AS to_ccode, a.treaty_id, a.phase,
-    {_OBLIGATION_SELECT}, {_FLAG_SELECT}, a.obvary,
-    greatest(a.entry_date, b.entry_date) AS since,
-    least(a.exit_date, b.exit_date) AS until,
-    a.coverage_end,
-    CASE WHEN (a.exit_date IS NULL OR b.exit_date IS NULL) AND a.coverage_end < $on
-         THEN 'unknown_after_coverage' ELSE 'in_force' END AS status,
-    t.name AS treaty_name, t.dataset AS treaty_dataset,
+SELECT p.* EXCLUDE (a_source, b_source, a_past),
+    coalesce(t.name, (SELECT min(e.name) FROM treaty_events e
+                      WHERE e.treaty_id = p.treaty_id AND e.name IS NOT NULL)) AS treaty_name,
+    t.dataset AS treaty_dataset,
     s.kind AS source_kind, s.dataset AS source_dataset, s.version AS source_version,
-    s.file AS source_file, s.line AS source_line, s.entry AS source_entry, s.citation AS source_citation
-FROM live a
-JOIN live b ON a.treaty_id = b.treaty_id AND a.phase = b.phase AND a.member <> b.member
-LEFT JOIN treaties t ON t.treaty_id = a.treaty_id
-JOIN sources s ON s.source_id = a.source_id
-ORDER BY from_ccode, to_ccode, a.treaty_id, a.phase
+    s.file AS source_file, s.line AS source_line, s.entry AS source_entry, s.citation AS source_citation,
+    CASE WHEN sb.kind = 'register' AND s.kind <> 'register' THEN sb.entry END AS partner_entry,
+    CASE WHEN sb.kind = 'register' AND s.kind <> 'register' THEN sb.citation END AS partner_citation,
+    CASE WHEN p.status = 'unknown_after_coverage' AND NOT p.a_past THEN sb.dataset || ' ' || sb.version
+         ELSE s.dataset || ' ' || s.version END AS coverage_source,
+    cs.dataset AS confirmed_file, cs.citation AS confirmed_citation, ce.checked AS confirmed_checked,
+    coalesce(json_extract_string(t.attributes, '$.articles'),
+             (SELECT min(e.articles) FROM treaty_events e
+              WHERE e.treaty_id = p.treaty_id AND e.articles IS NOT NULL)) AS articles,
+    (SELECT string_agg(n.text, ' | ' ORDER BY n.note_id) FROM status_notes n
+     LEFT JOIN organizations o ON n.subject = 'org:' || o.org_id
+     WHERE (n.subject = p.treaty_id OR o.treaty_id = p.treaty_id)
+       AND (n.member IS NULL OR n.member = p.from_ccode OR n.member = p.to_ccode)
+       AND n.start_date <= $on AND (n.end_date IS NULL OR $on < n.end_date)) AS status_notes
+FROM pairs p
+LEFT JOIN treaties t ON t.treaty_id = p.treaty_id
+JOIN sources s ON s.source_id = p.a_source
+JOIN sources sb ON sb.source_id = p.b_source
+LEFT JOIN treaty_events ce ON ce.event_id = p.confirmed_by
+LEFT JOIN sources cs ON cs.source_id = ce.source_id
+ORDER BY from_ccode, to_ccode, treaty_id, phase
 """
 
 
@@ -132,8 +200,42 @@ def records(frame: pd.DataFrame, names=None) -> list[dict]:
         if row["status"] == "unknown_after_coverage":
             record["coverage_end"] = _date(row["coverage_end"])
             record["note"] = (
-                f"in force at end of {row['source_dataset']} {row['source_version']} coverage, "
+                f"in force at end of {row['coverage_source']} coverage, "
                 f"{record['coverage_end']}; later status unknown"
             )
+        _register_fields(record, row)
         out.append(record)
     return out
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _register_fields(record: dict, row) -> None:
+    """What the register adds to a directed commitment (see the module docstring)."""
+    if _text(row.get("confirmed_by")):
+        record["confirmed_by"] = {
+            "kind": "register",
+            "dataset": row["confirmed_file"],
+            "entry": row["confirmed_by"],
+            "checked": _date(row["confirmed_checked"]),
+            "citation": row["confirmed_citation"],
+        }
+        record["coverage_end"] = _date(row["coverage_end"])
+        record["note"] = (
+            f"past the dataset's coverage ({record['coverage_end']}): in force as confirmed by register "
+            f"entry {row['confirmed_by']} (checked {record['confirmed_by']['checked']})"
+        )
+    if _text(row.get("partner_entry")):
+        record["partner_source"] = {
+            "kind": "register",
+            "entry": row["partner_entry"],
+            "citation": row["partner_citation"],
+        }
+    articles = _text(row.get("articles"))
+    if articles:
+        found = json.loads(articles)
+        record["articles"] = {ob: found[ob] for ob in record["obligations"] if ob in found}
+    if _text(row.get("status_notes")):
+        record["status_notes"] = row["status_notes"].split(" | ")

@@ -36,13 +36,18 @@ def treaty(con, treaty_id: str | int) -> dict:
     members = con.execute(
         "SELECT c.*, s.kind AS source_kind, s.dataset AS source_dataset, s.version AS source_version, "
         "s.file AS source_file, s.line AS source_line, s.entry AS source_entry, s.citation AS source_citation "
-        "FROM commitments c JOIN sources s USING (source_id) WHERE treaty_id = ? ORDER BY phase, entry_date, member",
-        [tid],
+        "FROM commitments c JOIN sources s USING (source_id) WHERE treaty_id = ? OR treaty_id IN "
+        "(SELECT treaty_id FROM treaties WHERE json_extract_string(attributes, '$.extends') = ?) "
+        "ORDER BY phase, entry_date, member",
+        [tid, tid],
     ).df()
+    register = register_events(con, tid)
     attributes = json.loads(row["attributes"]) if isinstance(row.get("attributes"), str) else {}
     return {
         "treaty_id": tid,
-        "name": row["name"] if isinstance(row["name"], str) else None,
+        "name": row["name"] if isinstance(row["name"], str) else next(
+            (e["name"] for e in register if e["name"]), None
+        ),
         "dataset": row["dataset"],
         "version": row["version"],
         "begin": _date(row["begin_date"]),
@@ -75,7 +80,35 @@ def treaty(con, treaty_id: str | int) -> dict:
             }
             for m in members.to_dict("records")
         ],
+        "register": register,
     }
+
+
+def register_events(con, tid: str) -> list[dict]:
+    """What the register says about a dataset treaty: amendments, extensions, terminations, confirmations."""
+    rows = con.execute(
+        "SELECT e.*, s.dataset AS file, s.citation FROM treaty_events e JOIN sources s USING (source_id) "
+        "WHERE e.treaty_id = ? ORDER BY e.event_id",
+        [tid],
+    ).df()
+    return [
+        {
+            "entry": r["event_id"],
+            "action": r["action"],
+            "name": r["name"] if isinstance(r["name"], str) else None,
+            "date": _date(r["event_date"]),
+            "in_force_from": _date(r["in_force_from"]),
+            "in_force_until": _date(r["in_force_until"]),
+            "term_end": _date(r["term_end"]),
+            "ended_by": r["ended_by"] if isinstance(r["ended_by"], str) else None,
+            "articles": json.loads(r["articles"]) if isinstance(r["articles"], str) else {},
+            "uncertain": bool(r["uncertain"]),
+            "readings": json.loads(r["readings"]) if isinstance(r["readings"], str) else [],
+            "note": r["note"] if isinstance(r["note"], str) else None,
+            "source": {"kind": "register", "dataset": r["file"], "entry": r["event_id"], "citation": r["citation"]},
+        }
+        for r in rows.to_dict("records")
+    ]
 
 
 def _int(value):

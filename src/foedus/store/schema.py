@@ -155,6 +155,66 @@ CREATE TABLE IF NOT EXISTS war_dyads (
     joiner BOOLEAN NOT NULL,
     source_id BIGINT NOT NULL
 );
+-- Curated register (foedus.register): what it says about dataset treaties, and organizations.
+CREATE TABLE IF NOT EXISTS treaty_events (
+    event_id VARCHAR PRIMARY KEY,    -- register entry id
+    treaty_id VARCHAR NOT NULL,      -- the dataset treaty it concerns, e.g. 'atop:4940'
+    action VARCHAR NOT NULL,         -- 'amendment', 'extension', 'termination' or 'confirmation'
+    members INTEGER[],               -- members it concerns; NULL = all
+    event_date DATE,                 -- termination: last day in force + 1 (exclusive end); extension: agreed
+    event_precision VARCHAR,
+    in_force_from DATE,              -- the register confirms the treaty in force from this day ...
+    in_force_until DATE,             -- ... until this day (exclusive); NULL = still in force when checked
+    term_end DATE,
+    ended_by VARCHAR,                -- treaty id of the successor
+    name VARCHAR,
+    articles JSON,                   -- obligation -> article
+    uncertain BOOLEAN NOT NULL,
+    readings JSON,
+    note VARCHAR,
+    checked DATE,
+    source_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organizations (
+    org_id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    short_name VARCHAR,
+    aliases VARCHAR[],
+    kind VARCHAR NOT NULL,           -- defence alliance, security organization, economic forum, strategic partnership
+    founded DATE,
+    founded_precision VARCHAR,
+    mutual_defence BOOLEAN NOT NULL,
+    defence_article VARCHAR,
+    treaty_id VARCHAR,
+    uncertain BOOLEAN NOT NULL,
+    readings JSON,
+    note VARCHAR,
+    source_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS org_memberships (
+    org_id VARCHAR NOT NULL,
+    member INTEGER NOT NULL,
+    role VARCHAR NOT NULL,           -- member, partner, observer
+    start_date DATE NOT NULL,
+    start_precision VARCHAR NOT NULL,
+    end_date DATE,                   -- exclusive; NULL = still a member when checked
+    end_precision VARCHAR,
+    uncertain BOOLEAN NOT NULL,
+    note VARCHAR,
+    source_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS status_notes (
+    note_id VARCHAR PRIMARY KEY,
+    subject VARCHAR NOT NULL,        -- 'org:<id>', 'atop:<id>' or 'reg:<id>'
+    member INTEGER,
+    status VARCHAR NOT NULL,         -- frozen, suspended, partially suspended, disputed, other
+    start_date DATE NOT NULL,
+    start_precision VARCHAR NOT NULL,
+    end_date DATE,                   -- exclusive
+    end_precision VARCHAR,
+    text VARCHAR NOT NULL,
+    source_id BIGINT NOT NULL
+);
 """
 
 
