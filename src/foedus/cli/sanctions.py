@@ -87,6 +87,12 @@ def _finding_dict(regime: Regime, finding: Finding, day: dt.date) -> dict:
         out["note"] = measure.note
     if finding.exemption is not None:
         out["exemption"] = views.exemption_dict(finding.exemption)
+    if finding.coarse_hs:
+        out["coarse_hs"] = True
+        out["hs_note"] = (
+            f"The HS code is coarser than this measure's scope ({' '.join(measure.hs)}); "
+            "give the heading or subheading to decide."
+        )
     if measure.kind == "quantity_cap":
         out["caps"] = [views.cap_dict(c) for c in measure.caps_on(day)]
         out["aggregate"] = True
@@ -136,6 +142,8 @@ def _why(payload: dict) -> str:
     if "exemption" in payload:
         exemption = payload["exemption"]
         return f"{exemption['title']}: {exemption['requires']}"
+    if payload.get("coarse_hs"):
+        return payload["hs_note"]
     if payload.get("caps") is not None:
         caps = " or ".join(f"{c['amount']:,.0f} {c['unit']} {c['period']}" for c in payload["caps"])
         head = "This shipment alone exceeds the cap" if payload["exceeds_cap"] else "Under an aggregate cap"

@@ -30,27 +30,42 @@ def _first(bad: np.ndarray) -> int | None:
     return int(np.argmax(bad)) if bad.any() else None
 
 
-def _states(values: pd.Series, allow_empty: bool) -> tuple[np.ndarray, int | None, str]:
+class _Distinct:
+    """A text column factorised once: work on its distinct values, then spread the results to every row."""
+
+    def __init__(self, values: pd.Series):
+        self.raw = values
+        self.codes, uniques = pd.factorize(values, sort=False)
+        self.values = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+        self.clean = self.values.str.strip().str.lower()
+
+    def spread(self, per_value) -> np.ndarray:
+        return np.asarray(per_value)[self.codes] if len(self.codes) else np.asarray(per_value)[:0]
+
+    def first_bad(self, bad_value) -> tuple[int | None, str]:
+        row = _first(self.spread(bad_value))
+        return row, ("" if row is None else str(self.raw.iloc[row]))
+
+
+def _states(column: _Distinct, allow_empty: bool) -> tuple[np.ndarray, int | None, str]:
     """COW codes for a column of state names (resolved once per distinct value), and the first bad row."""
-    uniques = pd.unique(values)
-    codes, failures = {}, {}
-    for text in uniques:
-        if text.strip() == "" and allow_empty:
-            codes[text] = -1
+    codes = np.full(len(column.values), -1, dtype=np.int64)
+    failures = {}
+    for i, text in enumerate(column.values):
+        if allow_empty and text.strip() == "":
             continue
         try:
-            codes[text] = resolve_state(text)
+            codes[i] = resolve_state(text)
         except UnknownStateError as exc:
-            failures[text] = str(exc)
+            failures[i] = str(exc)
     if failures:
-        row = _first(values.isin(list(failures)).to_numpy())
-        return np.empty(0), row, failures[values.iloc[row]]
-    return values.map(codes).to_numpy(np.int64), None, ""
+        row = _first(np.isin(column.codes, list(failures)))
+        return codes[:0], row, failures[int(column.codes[row])]
+    return column.spread(codes), None, ""
 
 
-def _flags(values: pd.Series) -> tuple[np.ndarray, int | None]:
-    lowered = values.str.strip().str.lower()
-    return lowered.isin(_TRUE).to_numpy(), _first(~lowered.isin(_TRUE | _FALSE).to_numpy())
+def _flags(column: _Distinct) -> tuple[np.ndarray, int | None]:
+    return column.spread(column.clean.isin(_TRUE)), column.first_bad(~column.clean.isin(_TRUE | _FALSE))[0]
 
 
 def read_shipments(path: str | Path, regime: Regime) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,8 +80,11 @@ def read_shipments(path: str | Path, regime: Regime) -> tuple[pd.DataFrame, pd.D
         if name not in columns:
             raise InputFileError(str(path), f"missing column '{name}' (need {', '.join(REQUIRED)})", line=1)
     get = {
-        name: raw[columns[name]] if name in columns else pd.Series("", index=raw.index)
+        name: _Distinct(
+            raw[columns[name]] if name in columns else pd.Series("", index=raw.index, dtype=object)
+        )
         for name in REQUIRED + OPTIONAL
+        if name != "quantity"
     }
     problems: list[tuple[int, str, str]] = []
 
@@ -76,35 +94,39 @@ def read_shipments(path: str | Path, regime: Regime) -> tuple[pd.DataFrame, pd.D
 
     states = {}
     for name in ("from", "to", "origin"):
-        codes, row, message = _states(get[name], allow_empty=name == "origin")
-        states[name] = codes
+        states[name], row, message = _states(get[name], allow_empty=name == "origin")
         problem(row, name, message)
-    dates = pd.to_datetime(get["date"], format="%Y-%m-%d", errors="coerce")
-    row = _first(dates.isna().to_numpy())
-    problem(row, "date", f"'{get['date'].iloc[row]}' is not a date (YYYY-MM-DD)" if row is not None else "")
-    hs, bad_hs = normalize_series(get["hs"])
-    row = _first(bad_hs.to_numpy())
-    problem(row, "hs", f"'{get['hs'].iloc[row]}' is not an HS code (2-10 digits)" if row is not None else "")
+    dates = pd.to_datetime(get["date"].values.str.strip(), format="%Y-%m-%d", errors="coerce")
+    row, text = get["date"].first_bad(dates.isna())
+    problem(row, "date", f"'{text}' is not a date (YYYY-MM-DD)")
+    hs, bad_hs = normalize_series(get["hs"].values)
+    row, text = get["hs"].first_bad(bad_hs)
+    problem(row, "hs", f"'{text}' is not an HS code (2-10 digits)")
     labour, row = _flags(get["labour"])
     problem(row, "labour", "use true or false")
     joint_venture, row = _flags(get["joint_venture"])
     problem(row, "joint_venture", "use true or false")
-    nothing = (hs == "").to_numpy() & ~labour & ~joint_venture
-    problem(_first(nothing), "hs", "empty: give an HS code, or labour / joint_venture = true")
-    purpose = get["purpose"].str.strip().str.lower()
-    row = _first(~purpose.isin(list(regime.purposes) + [""]).to_numpy())
+    hs = get["hs"].spread(hs)
     problem(
-        row,
-        "purpose",
-        f"'{get['purpose'].iloc[row] if row is not None else ''}' is not one of: "
-        + ", ".join(regime.purposes),
+        _first((hs == "") & ~labour & ~joint_venture),
+        "hs",
+        "empty: give an HS code, or labour / joint_venture",
     )
-    quantity = pd.to_numeric(get["quantity"].str.strip(), errors="coerce")
-    row = _first(((get["quantity"].str.strip() != "") & (quantity.isna() | (quantity < 0))).to_numpy())
-    problem(row, "quantity", "not a non-negative number")
-    unit = get["unit"].str.strip().str.lower()
-    row = _first(~unit.isin(list(UNITS) + [""]).to_numpy())
-    problem(row, "unit", "use bbl, t or usd (or barrels, tonnes, US$)")
+    row, text = get["purpose"].first_bad(~get["purpose"].clean.isin(list(regime.purposes) + [""]))
+    problem(row, "purpose", f"'{text}' is not one of: {', '.join(regime.purposes)}")
+    row, text = get["unit"].first_bad(~get["unit"].clean.isin(list(UNITS) + [""]))
+    problem(row, "unit", f"'{text}' is not bbl, t or usd (or barrels, tonnes, US$)")
+    quantity_text = raw[columns["quantity"]] if "quantity" in columns else pd.Series("", index=raw.index)
+    quantity = pd.to_numeric(quantity_text, errors="coerce")
+    bad = (quantity < 0).to_numpy()
+    unread = (quantity.isna() & (quantity_text != "")).to_numpy()
+    if unread.any():  # retry the few that failed with spaces stripped
+        text = quantity_text[unread].str.strip()
+        retry = pd.to_numeric(text, errors="coerce")
+        quantity[unread] = retry.to_numpy()
+        bad[unread] |= (retry.isna() & (text != "")).to_numpy()
+    row = _first(bad)
+    problem(row, "quantity", f"'{quantity_text.iloc[row] if row is not None else ''}' is not a number >= 0")
     if problems:
         row, column, message = min(problems, key=lambda p: p[0])
         raise InputFileError(str(path), message, line=row + 2, column=column)
@@ -112,11 +134,11 @@ def read_shipments(path: str | Path, regime: Regime) -> tuple[pd.DataFrame, pd.D
         {
             "from_state": states["from"],
             "to_state": states["to"],
-            "hs": hs.to_numpy(object),
-            "date": dates,
-            "purpose": purpose.to_numpy(object),
+            "hs": hs,
+            "date": get["date"].spread(dates.to_numpy(dtype="datetime64[ns]")),
+            "purpose": get["purpose"].spread(get["purpose"].clean.to_numpy(object)),
             "quantity": quantity.to_numpy(np.float64),
-            "unit": unit.map(lambda u: UNITS.get(u, "")).to_numpy(object),
+            "unit": get["unit"].spread(get["unit"].clean.map(lambda u: UNITS.get(u, "")).to_numpy(object)),
             "labour": labour,
             "joint_venture": joint_venture,
             "origin": states["origin"],

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from foedus.sanctions.hs import factorize, normalize
+from foedus.sanctions.hs import Codes, normalize
 from foedus.sanctions.model import Exemption, Measure, Regime
 
 EFFECTS = ("permitted", "exempt", "conditional", "prohibited")
@@ -112,8 +112,7 @@ class _Columns:
     labour: np.ndarray
     joint_venture: np.ndarray
     origin: np.ndarray
-    hs_prefixes: dict
-    hs_index: np.ndarray
+    hs: Codes
 
     @classmethod
     def of(cls, frame: pd.DataFrame, purposes: list[str]) -> _Columns:
@@ -122,7 +121,6 @@ class _Columns:
             raise ValueError(f"shipment frame lacks columns: {', '.join(missing)}")
         purpose_code = pd.Categorical(frame["purpose"], categories=purposes).codes.astype(np.int16)
         unit = pd.Categorical(frame["unit"], categories=["bbl", "t", "usd"]).codes.astype(np.int8)
-        prefixes, index = factorize(frame["hs"].to_numpy(dtype=object))
         day = (frame["date"].to_numpy(dtype="datetime64[D]") - _EPOCH).astype(np.int64)
         return cls(
             frame["from_state"].to_numpy(np.int64),
@@ -134,20 +132,21 @@ class _Columns:
             frame["labour"].to_numpy(bool),
             frame["joint_venture"].to_numpy(bool),
             frame["origin"].to_numpy(np.int64),
-            prefixes,
-            index,
+            Codes.of(frame["hs"].to_numpy(dtype=object)),
         )
 
 
 @dataclass
 class Evaluation:
-    """Per shipment and measure: the effect (and, with detail, the exemption used and cap exceeded)."""
+    """Per shipment and measure: the effect; with detail, also the exemption used (-1: none), whether the
+    quantity alone exceeds a cap, and whether the HS code was coarser than the measure's scope."""
 
     measures: list[Measure]
     effects: np.ndarray
     exemptions: list[list[Exemption]]
     exemption_used: np.ndarray | None = None
     exceeds: np.ndarray | None = None
+    coarse: np.ndarray | None = None
 
     @property
     def verdicts(self) -> np.ndarray:
@@ -160,19 +159,23 @@ class Evaluation:
         return (self.effects == verdict[:, None]) & (verdict[:, None] > PERMITTED)
 
 
+@dataclass
+class _Applied:
+    """The shipments (rows) one measure applies to, and how."""
+
+    rows: np.ndarray
+    effect: np.ndarray
+    used: np.ndarray
+    exceeds: np.ndarray
+    coarse: np.ndarray
+
+
 def _in_window(day: np.ndarray, start: dt.date | None, end: dt.date | None) -> np.ndarray:
     return (day >= _days(start, -_FAR)) & (day <= _days(end))
 
 
-def _effect(
-    regime: Regime,
-    measure: Measure,
-    cols: _Columns,
-    general: list[Exemption],
-    purposes: list[str],
-    detail: bool,
-):
-    """(rows, effect, exemption index, exceeds) for the shipments a measure applies to."""
+def _scope(regime: Regime, measure: Measure, cols: _Columns) -> tuple[np.ndarray, np.ndarray]:
+    """(applies, coarse): in force, direction, and HS scope (or labour / joint venture) all match."""
     target = regime.target
     active = _in_window(cols.day, measure.start, measure.end)
     if measure.direction == "to_dprk":
@@ -181,15 +184,42 @@ def _effect(
         active &= cols.from_state == target
     else:
         active &= (cols.to_state == target) | (cols.from_state == target)
+    goods = ~cols.labour & ~cols.joint_venture
     if measure.kind == "labour":
-        active &= cols.labour
-    elif measure.kind == "joint_venture":
-        active &= cols.joint_venture
-    else:
-        active &= (
-            measure.scope.match_prefixes(cols.hs_prefixes)[cols.hs_index] & ~cols.labour & ~cols.joint_venture
-        )
-    rows = np.flatnonzero(active)
+        return active & cols.labour, np.zeros_like(active)
+    if measure.kind == "joint_venture":
+        return active & cols.joint_venture, np.zeros_like(active)
+    coarse = active & goods & measure.scope.coarse(cols.hs)
+    return (active & goods & measure.scope.covered(cols.hs)) | coarse, coarse
+
+
+def _exemptions(
+    regime: Regime, exemptions: list[Exemption], cols: _Columns, rows: np.ndarray, purposes: list[str]
+) -> np.ndarray:
+    """Index of the first exemption that covers each row (-1: none)."""
+    target = regime.target
+    day, purpose, origin = cols.day[rows], cols.purpose[rows], cols.origin[rows]
+    used = np.full(rows.size, -1, dtype=np.int16)
+    for index, exemption in enumerate(exemptions):
+        ok = (used < 0) & (purpose == purposes.index(exemption.purpose))
+        ok &= _in_window(day, exemption.start, exemption.end)
+        if exemption.origin is not None:
+            ok &= origin == exemption.origin
+        if exemption.foreign_origin:
+            ok &= (origin >= 0) & (origin != target)
+        if exemption.partner is not None:
+            other = np.where(cols.from_state[rows] == target, cols.to_state[rows], cols.from_state[rows])
+            ok &= other == exemption.partner
+        used[ok] = index
+    return used
+
+
+def _apply(
+    regime: Regime, measure: Measure, cols: _Columns, exemptions: list[Exemption], purposes: list[str]
+) -> _Applied:
+    applies, coarse = _scope(regime, measure, cols)
+    rows = np.flatnonzero(applies)
+    coarse = coarse[rows]
     day = cols.day[rows]
     effect = np.full(rows.size, CONDITIONAL if measure.conditional else PROHIBITED, dtype=np.int8)
     if measure.deadline is not None:
@@ -203,24 +233,10 @@ def _effect(
             & (cols.quantity[rows] > cap.amount)
         )
     effect[exceeds] = PROHIBITED
-    used = np.full(rows.size, -1, dtype=np.int16)
-    purpose = cols.purpose[rows]
-    for index, exemption in enumerate(list(measure.exemptions) + general):
-        ok = (
-            (used < 0)
-            & (purpose == purposes.index(exemption.purpose))
-            & _in_window(day, exemption.start, exemption.end)
-        )
-        if exemption.origin is not None:
-            ok &= cols.origin[rows] == exemption.origin
-        if exemption.foreign_origin:
-            ok &= (cols.origin[rows] >= 0) & (cols.origin[rows] != target)
-        if exemption.partner is not None:
-            other = np.where(cols.from_state[rows] == target, cols.to_state[rows], cols.from_state[rows])
-            ok &= other == exemption.partner
-        used[ok] = index
+    effect[coarse] = CONDITIONAL
+    used = _exemptions(regime, exemptions, cols, rows, purposes)
     effect[used >= 0] = EXEMPT
-    return rows, effect, (used if detail else None), (exceeds if detail else None)
+    return _Applied(rows, effect, used, exceeds, coarse)
 
 
 def evaluate(regime: Regime, frame: pd.DataFrame, detail: bool = False) -> Evaluation:
@@ -228,20 +244,21 @@ def evaluate(regime: Regime, frame: pd.DataFrame, detail: bool = False) -> Evalu
     purposes = list(regime.purposes)
     cols = _Columns.of(frame, purposes)
     measures = [m for m in regime.measures if m.assessable]
-    general = list(regime.general_exemptions)
-    n = len(frame)
-    effects = np.zeros((n, len(measures)), dtype=np.int8)
-    used_all = np.full((n, len(measures)), -1, dtype=np.int16) if detail else None
-    exceeds_all = np.zeros((n, len(measures)), dtype=bool) if detail else None
+    exemptions = [list(m.exemptions) + list(regime.general_exemptions) for m in measures]
+    shape = (len(frame), len(measures))
+    evaluation = Evaluation(measures, np.zeros(shape, dtype=np.int8), exemptions)
+    if detail:
+        evaluation.exemption_used = np.full(shape, -1, dtype=np.int16)
+        evaluation.exceeds = np.zeros(shape, dtype=bool)
+        evaluation.coarse = np.zeros(shape, dtype=bool)
     for j, measure in enumerate(measures):
-        rows, effect, used, exceeds = _effect(regime, measure, cols, general, purposes, detail)
-        effects[rows, j] = effect
+        applied = _apply(regime, measure, cols, exemptions[j], purposes)
+        evaluation.effects[applied.rows, j] = applied.effect
         if detail:
-            used_all[rows, j] = used
-            exceeds_all[rows, j] = exceeds
-    return Evaluation(
-        measures, effects, [list(m.exemptions) + general for m in measures], used_all, exceeds_all
-    )
+            evaluation.exemption_used[applied.rows, j] = applied.used
+            evaluation.exceeds[applied.rows, j] = applied.exceeds
+            evaluation.coarse[applied.rows, j] = applied.coarse
+    return evaluation
 
 
 def citation(regime: Regime, measure: Measure) -> str:
@@ -303,6 +320,7 @@ class Finding:
     exemption: Exemption | None = None
     exceeds_cap: bool = False
     decides: bool = False
+    coarse_hs: bool = False
 
 
 @dataclass
@@ -355,6 +373,7 @@ def check(regime: Regime, shipment: Shipment) -> Verdict:
                 evaluation.exemptions[j][used] if used >= 0 else None,
                 bool(evaluation.exceeds[0, j]),
                 bool(deciding[j]),
+                bool(evaluation.coarse[0, j]),
             )
         )
     findings.sort(key=lambda f: (not f.decides, regime.adopted(f.measure.resolution), f.measure.id))

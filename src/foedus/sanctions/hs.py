@@ -62,46 +62,58 @@ class Scope:
     def __bool__(self) -> bool:
         return bool(self.ranges)
 
-    def match_prefixes(self, prefixes: dict[int, np.ndarray]) -> np.ndarray:
-        """Mask over codes given their prefixes by level (see `prefixes`)."""
-        size = len(next(iter(prefixes.values())))
-        mask = np.zeros(size, dtype=bool)
+    def _on_distinct(self, codes: Codes) -> np.ndarray:
+        mask = np.zeros(len(codes.lengths), dtype=bool)
         for level, ranges in self.ranges.items():
-            values = prefixes[level]
+            values = codes.prefixes[level]
             for lo, hi in ranges:
                 mask |= (values >= lo) & (values <= hi)
         return mask
 
+    def _coarse_on_distinct(self, codes: Codes) -> np.ndarray:
+        mask = np.zeros(len(codes.lengths), dtype=bool)
+        for level, ranges in self.ranges.items():
+            for shorter in (lv for lv in LEVELS if lv < level):
+                scale = 10 ** (level - shorter)
+                values = codes.prefixes[shorter]
+                for lo, hi in ranges:
+                    mask |= (codes.lengths == shorter) & (values >= lo // scale) & (values <= hi // scale)
+        return mask & ~self._on_distinct(codes)
+
+    def covered(self, codes: Codes) -> np.ndarray:
+        """Per code: it falls inside the scope (at the scope's level or finer)."""
+        return self._on_distinct(codes)[codes.index]
+
+    def coarse(self, codes: Codes) -> np.ndarray:
+        """Per code: coarser than a scope entry under it (chapter 27 vs heading 2701), so maybe covered."""
+        return self._coarse_on_distinct(codes)[codes.index]
+
     def matches(self, codes) -> np.ndarray:
         """Mask over an array of normalised codes ('' = no code, never matches)."""
-        uniques, inverse = _factorize(codes)
-        return self.match_prefixes(prefixes(uniques))[inverse]
+        return self.covered(Codes.of(codes))
 
     def covers(self, code: str) -> bool:
         return bool(self.matches([normalize(code)])[0])
 
 
-def _factorize(codes) -> tuple[np.ndarray, np.ndarray]:
-    inverse, uniques = pd.factorize(pd.Series(codes, dtype=object).fillna(""), sort=False)
-    return np.asarray(uniques, dtype=object), inverse
+@dataclass(frozen=True)
+class Codes:
+    """Distinct codes (first digits at each level, -1 where shorter; lengths) and each input's index."""
 
+    prefixes: dict[int, np.ndarray]
+    lengths: np.ndarray
+    index: np.ndarray
 
-def prefixes(codes) -> dict[int, np.ndarray]:
-    """For each level, the integer value of a code's first digits, or -1 when the code is shorter."""
-    text = pd.Series(codes, dtype=object).fillna("").astype(str)
-    length = text.str.len().to_numpy()
-    out = {}
-    for level in LEVELS:
-        head = text.str.slice(0, level)
-        values = np.full(len(text), -1, dtype=np.int64)
-        ok = length >= level
-        if ok.any():
-            values[ok] = head[ok].astype(np.int64).to_numpy()
-        out[level] = values
-    return out
-
-
-def factorize(codes) -> tuple[dict[int, np.ndarray], np.ndarray]:
-    """Prefixes of the distinct codes and the index of each code into them: match once per distinct code."""
-    uniques, inverse = _factorize(codes)
-    return prefixes(uniques), inverse
+    @classmethod
+    def of(cls, codes) -> Codes:
+        inverse, uniques = pd.factorize(pd.Series(codes, dtype=object).fillna(""), sort=False)
+        text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+        lengths = text.str.len().to_numpy()
+        prefixes = {}
+        for level in LEVELS:
+            values = np.full(len(text), -1, dtype=np.int64)
+            ok = lengths >= level
+            if ok.any():
+                values[ok] = text[ok].str.slice(0, level).astype(np.int64).to_numpy()
+            prefixes[level] = values
+        return cls(prefixes, lengths, inverse)

@@ -2,8 +2,9 @@
 
 A flow in year Y is flagged by a measure in force on any day of Y whose HS scope covers the flow's code and
 whose direction matches (import = partner to reporter, export = reporter to partner, total = either way).
-`partial_year` says the measure was in force for only part of Y. Exemptions cannot be seen in trade data;
-the exemptions that could apply are listed.
+`partial_year` says the measure was in force for only part of Y; `coarse_hs` that the flow's code is coarser
+than the measure's scope (chapter 27 against heading 2701), so the flow may be only partly covered.
+Exemptions cannot be seen in trade data; the exemptions that could apply are listed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.sanctions.check import citation
-from foedus.sanctions.hs import factorize
+from foedus.sanctions.hs import Codes
 from foedus.sanctions.model import Measure, Regime
 
 FLAG_COLUMNS = [
@@ -60,7 +61,7 @@ def screen(regime: Regime, table: pd.DataFrame) -> pd.DataFrame:
     rows = table[table["hs"] != ""]
     if rows.empty:
         return pd.DataFrame(columns=FLAG_COLUMNS)
-    prefixes, index = factorize(rows["hs"].to_numpy(object))
+    codes = Codes.of(rows["hs"].to_numpy(object))
     reporter, partner = rows["reporter"].to_numpy(), rows["partner"].to_numpy()
     flow, year = rows["flow"].to_numpy(), rows["year"].to_numpy()
     target = regime.target
@@ -70,7 +71,8 @@ def screen(regime: Regime, table: pd.DataFrame) -> pd.DataFrame:
             continue
         last = measure.end.year if measure.end else 9999
         active = (year >= measure.start.year) & (year <= last)
-        covered = measure.scope.match_prefixes(prefixes)[index] & active
+        coarse = measure.scope.coarse(codes)
+        covered = (measure.scope.covered(codes) | coarse) & active
         imports = _direction(measure, partner, reporter, target)
         exports = _direction(measure, reporter, partner, target)
         covered &= np.where(flow == "import", imports, np.where(flow == "export", exports, imports | exports))
@@ -95,6 +97,7 @@ def screen(regime: Regime, table: pd.DataFrame) -> pd.DataFrame:
                     "paragraph": measure.paragraph,
                     "kind": measure.kind,
                     "effect": "capped" if measure.conditional else "banned",
+                    "coarse_hs": coarse[covered],
                     "citation": citation(regime, measure),
                     "in_force_from": measure.start,
                     "in_force_until": measure.end,

@@ -133,6 +133,13 @@ def _resolve_column(path: Path, values: pd.Series, column: str, m49: bool) -> np
     return values.map(codes).to_numpy(np.int64)
 
 
+def _reject_first(path: Path, bad: pd.Series, column: str, message) -> None:
+    """Raise for the first row flagged in `bad` (message: a function of the row number)."""
+    if bad.any():
+        row = int(np.argmax(bad.to_numpy()))
+        raise InputFileError(str(path), message(row), line=row + 2, column=column)
+
+
 def _read(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
@@ -145,24 +152,20 @@ def _numbers(path: Path, values: pd.Series, column: str, integer: bool = False) 
     if integer:
         text = text.str.slice(0, 4)
     numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-    bad = numbers.isna() | (numbers < 0)
-    if bad.any():
-        row = int(np.argmax(bad.to_numpy()))
-        raise InputFileError(str(path), f"'{values.iloc[row]}' is not a number", line=row + 2, column=column)
+    _reject_first(
+        path, numbers.isna() | (numbers < 0), column, lambda r: f"'{values.iloc[r]}' is not a number"
+    )
     return numbers
 
 
 def _flows(path: Path, values: pd.Series, column: str) -> pd.Series:
     lowered = values.str.strip().str.lower()
-    bad = ~lowered.isin(_FLOWS)
-    if bad.any():
-        row = int(np.argmax(bad.to_numpy()))
-        raise InputFileError(
-            str(path),
-            f"flow '{values.iloc[row]}' is not import/export (M/X) or total",
-            line=row + 2,
-            column=column,
-        )
+    _reject_first(
+        path,
+        ~lowered.isin(_FLOWS),
+        column,
+        lambda r: f"flow '{values.iloc[r]}' is not import/export (M/X) or total",
+    )
     return lowered.map(_FLOWS)
 
 
@@ -193,11 +196,7 @@ def read_comtrade(path: str | Path, source: str | None = None) -> pd.DataFrame:
     hs_raw = raw[found["hs"]].str.strip()
     hs_raw = hs_raw.mask(hs_raw.str.upper().isin(["TOTAL", "ALL", "AG2", ""]), "")
     hs, bad = normalize_series(hs_raw)
-    if bad.any():
-        row = int(np.argmax(bad.to_numpy()))
-        raise InputFileError(
-            str(path), f"'{hs_raw.iloc[row]}' is not an HS code", line=row + 2, column=found["hs"]
-        )
+    _reject_first(path, bad, found["hs"], lambda r: f"'{hs_raw.iloc[r]}' is not an HS code")
     out["hs"] = hs
     out["value_usd"] = _numbers(path, raw[found["value_usd"]], found["value_usd"])
     out["status"] = "official"
@@ -219,15 +218,12 @@ def read_pair_totals(path: str | Path, source: str | None = None) -> pd.DataFram
     out["flow"] = _flows(path, raw[found["flow"]], found["flow"]) if found["flow"] else "total"
     if found["status"]:
         status = raw[found["status"]].str.strip().str.lower().replace("", "unspecified")
-        bad = ~status.isin(STATUSES)
-        if bad.any():
-            row = int(np.argmax(bad.to_numpy()))
-            raise InputFileError(
-                str(path),
-                f"status must be one of {', '.join(STATUSES)}",
-                line=row + 2,
-                column=found["status"],
-            )
+        _reject_first(
+            path,
+            ~status.isin(STATUSES),
+            found["status"],
+            lambda r: f"status '{status.iloc[r]}' is not one of {', '.join(STATUSES)}",
+        )
         out["status"] = status
     else:
         out["status"] = "unspecified"
