@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from foedus.cli import data, network, panel, queries, scenario, serve
+from foedus.cli import data, network, panel, queries, register, scenario, serve
 
 app = typer.Typer(
     help="foedus: the international alliance system — who is bound to defend whom, since when, on what terms.",
@@ -17,6 +17,7 @@ queries.register(app)
 network.register(app)
 scenario.register(app)
 serve.register(app)
+register.register(app)
 
 
 def main() -> None:

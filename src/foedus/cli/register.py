@@ -1,0 +1,216 @@
+"""`foedus history`, `org`, `memberships` and `foedus register load|check` (the curated register)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from foedus.cli.common import DbOption, JsonOption, OnOption, console, fail, print_json, store
+from foedus.cli.queries import _resolve
+from foedus.dates import parse_date
+from foedus.naming import StateNames
+from foedus.query.history import history as history_query
+from foedus.query.organizations import memberships as memberships_query
+from foedus.query.organizations import organization as organization_query
+from foedus.register.load import RegisterError, load_register
+from foedus.register.store import write_register
+
+app = typer.Typer(help="The curated register: validate it, load it into the database.", no_args_is_help=True)
+DirOption = typer.Option(None, "--dir", help="Register directory (default: the one shipped with foedus)")
+
+
+def _source_text(source: dict | None) -> str:
+    if not source:
+        return ""
+    if source["kind"] == "dataset":
+        return f"{source['dataset']} {source['version']}, {source['file']} line {source['line']}"
+    return f"register {source.get('dataset', '')} {source.get('entry', '')}".replace("  ", " ").strip()
+
+
+def _end_text(p: dict) -> str:
+    if p["end"]:
+        return p["end"]
+    if p["status"] == "unknown_after_coverage":
+        return f"? (data end {p['coverage_end']})"
+    if p["status"] == "none":
+        return "—"
+    return "in force"
+
+
+def _period_sources(p: dict) -> str:
+    parts = [_source_text(p["source"])]
+    if p.get("partner_source"):
+        parts.append(f"partner: {_source_text(p['partner_source'])}")
+    if p.get("ended_by"):
+        parts.append(f"ended: {_source_text(p['ended_by'])}")
+    if p.get("confirmed_by"):
+        parts.append(f"confirmed: {_source_text(p['confirmed_by'])} (checked {p['confirmed_by']['checked']})")
+    return "; ".join(x for x in parts if x)
+
+
+def _treaty_text(p: dict) -> str:
+    if not p["treaty_id"]:
+        return "—"
+    articles = ", ".join(f"{ob} {art}" for ob, art in p["articles"].items())
+    name = p["treaty_name"] or p["treaty_id"]
+    return f"{name} ({p['treaty_id']})" + (f" [{articles}]" if articles else "")
+
+
+def _readings_lines(periods: list[dict]) -> list[str]:
+    lines, seen = [], set()
+    for p in periods:
+        for r in p["readings"]:
+            key = (r.get("entry"), r["field"], r["value"])
+            if key in seen:
+                continue
+            seen.add(key)
+            lines.append(f"  {r.get('entry')}: {r['field']} = {r['value']}: {r['claim']}")
+    return lines
+
+
+def history(
+    a: str = typer.Argument(..., help="First state"),
+    b: str = typer.Argument(..., help="Second state"),
+    as_json: bool = JsonOption,
+    plain: bool = typer.Option(False, "--plain", help="Plain text, one period a line."),
+    db: str = DbOption,
+) -> None:
+    """The relationship's whole story: every commitment between A and B from any source, as periods."""
+    with store(db) as con:
+        names = StateNames(con)
+        code_a, code_b = _resolve(names, a, as_json), _resolve(names, b, as_json)
+        periods = history_query(con, code_a, code_b)
+        if as_json:
+            print_json(periods)
+            return
+        title = f"History of {names.name(code_a)} ({code_a}) and {names.name(code_b)} ({code_b})"
+        if not periods:
+            console.print(f"{title}: no commitment recorded")
+            return
+        if plain:
+            console.print(title, highlight=False)
+            for p in periods:
+                mark = " [uncertain]" if p["uncertain"] else ""
+                console.print(
+                    f"{names.abbr(p['from_ccode'])}→{names.abbr(p['to_ccode'])} {p['start']} – {_end_text(p)}: "
+                    f"{', '.join(p['obligations']) or 'none'} | {_treaty_text(p)} | {p['change']}{mark} | "
+                    f"{_period_sources(p)}",
+                    highlight=False, markup=False, soft_wrap=True,
+                )
+        else:
+            table = Table(title=title)
+            for column in ("from → to", "start", "end", "obligations", "treaty [articles]", "change", "source"):
+                table.add_column(column, overflow="fold")
+            for p in periods:
+                mark = " [yellow](uncertain)[/]" if p["uncertain"] else ""
+                gap = p["status"] == "none"
+                table.add_row(
+                    f"{names.abbr(p['from_ccode'])} → {names.abbr(p['to_ccode'])}",
+                    p["start"] + (mark if gap else ""),
+                    _end_text(p) + ("" if gap else mark),
+                    ", ".join(p["obligations"]) or "[dim]none[/]",
+                    _treaty_text(p),
+                    p["change"],
+                    _period_sources(p),
+                )
+            console.print(table)
+        readings = _readings_lines(periods)
+        if readings:
+            console.print("Uncertain (competing readings):", highlight=False)
+            for line in readings:
+                console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def org(
+    name: str = typer.Argument(..., help="Organization: NATO, CSTO, SCO, BRICS, AUKUS, Quad, ANZUS …"),
+    on: str = OnOption,
+    as_json: bool = JsonOption,
+    db: str = DbOption,
+) -> None:
+    """An organization's members and their status on a date (register)."""
+    with store(db) as con:
+        record = organization_query(con, name, parse_date(on, "--on"))
+        if as_json:
+            print_json(record)
+            return
+        names = StateNames(con)
+        defence = f"mutual defence: {record['defence_article']}" if record["mutual_defence"] else "no mutual defence"
+        console.print(
+            f"[bold]{record['name']}[/] ({record['short_name']}): {record['kind']}, founded {record['founded']}; "
+            f"{defence}", highlight=False,
+        )
+        table = Table(title=f"Members on {record['on']}")
+        for column in ("state", "since", "status", "note"):
+            table.add_column(column, overflow="fold")
+        for m in record["members"]:
+            notes = "; ".join(f"{n['status']} since {n['since']}: {n['text']}" for n in m["status_notes"])
+            table.add_row(
+                f"{names.name(m['ccode'])} ({m['ccode']})",
+                m["since"] + (" (uncertain)" if m["uncertain"] else ""),
+                m["status"],
+                notes or (m["note"] or ""),
+            )
+        console.print(table)
+        console.print(f"source: {_source_text(record['source'])}: {record['source']['citation']}", highlight=False)
+
+
+def memberships(
+    state: str = typer.Argument(..., help="State: COW code, abbreviation, ISO3 or name"),
+    on: str = OnOption,
+    as_json: bool = JsonOption,
+    db: str = DbOption,
+) -> None:
+    """The organizations a state belongs to on a date, with its status in each (register)."""
+    with store(db) as con:
+        names = StateNames(con)
+        code = _resolve(names, state, as_json)
+        record = memberships_query(con, code, parse_date(on, "--on"))
+        if as_json:
+            print_json(record)
+            return
+        title = f"Memberships of {names.name(code)} ({code}) on {record['on']}"
+        if not record["memberships"]:
+            console.print(f"{title}: none in the register")
+            return
+        table = Table(title=title)
+        for column in ("organization", "kind", "since", "status", "mutual defence"):
+            table.add_column(column, overflow="fold")
+        for m in record["memberships"]:
+            table.add_row(
+                f"{m['short_name']} ({m['name']})", m["kind"], m["since"], m["status"],
+                m["defence_article"] or "no",
+            )
+        console.print(table)
+
+
+@app.command("load")
+def load(directory: Path = DirOption, db: str = DbOption) -> None:
+    """Validate the register and write it into the database (one transaction; re-loading replaces)."""
+    try:
+        register = load_register(directory)
+    except RegisterError as exc:
+        fail(str(exc))
+    with store(db) as con:
+        rows = write_register(con, register)
+    console.print(f"register loaded: {len(register.files)} files, {len(list(register.entries()))} entries, "
+                  f"{rows} rows (checked {register.checked})")
+
+
+@app.command("check")
+def check(directory: Path = DirOption) -> None:
+    """Validate the register files without touching the database."""
+    try:
+        register = load_register(directory)
+    except RegisterError as exc:
+        fail(str(exc))
+    uncertain = [e.id for _, e in register.entries() if e.uncertain]
+    console.print(f"register valid: {len(register.files)} files, {len(list(register.entries()))} entries; "
+                  f"uncertain: {', '.join(uncertain) or 'none'}")
+
+
+def register(main: typer.Typer) -> None:
+    for command in (history, org, memberships):
+        main.command()(command)
+    main.add_typer(app, name="register")
