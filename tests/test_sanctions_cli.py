@@ -183,3 +183,11 @@ def test_trade_and_plot(tmp_path):
     assert "<svg" in image.read_text()
     bad = invoke("plot", "--out", str(tmp_path / "x.gif"))
     assert bad.exit_code == 2 and ".png or .svg" in bad.output
+
+
+def test_broken_regime_file_is_a_clean_error(tmp_path):
+    path = tmp_path / "measures.yaml"
+    path.write_text("name: x\ntarget: 731\n", encoding="utf-8")
+    result = invoke("on", "2018-01-01", "--regime", str(path))
+    assert result.exit_code == 2
+    assert "measures.yaml" in result.output and "field 'committee'" in result.output

@@ -18,7 +18,6 @@ from foedus.sanctions.check import Finding, Shipment, Verdict
 from foedus.sanctions.check import check as check_shipment
 from foedus.sanctions.load import load_regime
 from foedus.sanctions.model import Regime
-from foedus.sanctions.plot import plot_trade
 from foedus.sanctions.screen import screen as screen_table
 from foedus.sanctions.screen import summary as screen_summary
 from foedus.sanctions.states import resolve_state, state_name
@@ -439,6 +438,8 @@ def plot(
     regime_file: Path = RegimeOption,
 ):
     """Plot a trade series with the resolutions marked on the time axis."""
+    from foedus.sanctions.plot import plot_trade  # matplotlib only when plotting
+
     regime = _regime(regime_file)
     table = _trade_table(file, layout)
     rows = series(table, _state(reporter), _state(partner), flow)
