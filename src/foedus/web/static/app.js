@@ -87,7 +87,7 @@ function graphStyle() {
     { selector: "edge", style: {
       "curve-style": "haystack", "line-color": "data(color)", "width": "data(width)", "opacity": "data(opacity)" } },
     { selector: "edge[status = 'unknown_after_coverage']", style: { "line-style": "dashed" } },
-    { selector: ".faded", style: { "opacity": 0.07 } },
+    { selector: ".faded", style: { "opacity": 0.05 } },
     { selector: "node.picked", style: { "border-width": 3, "border-color": "#f1a208", "z-index": 10 } },
     { selector: "edge.picked", style: { "opacity": 1, "width": 4, "z-index": 10 } },
     { selector: "node.attacker", style: { "background-color": "#8e1b1b", "border-width": 3, "border-color": "#3d0000", "z-index": 20 } },
@@ -145,6 +145,7 @@ async function loadNetwork() {
     $("#coverage").textContent = `Coverage: ${view.coverage}. Dashed: in force when the data end, later status unknown.`;
     paintTypes();
     document.body.dataset.on = view.on;
+    document.body.dataset.types = view.types.join(",");
     document.body.dataset.ready = "true";
   } catch (error) {
     setStatus(`Error: ${error.message}`);
