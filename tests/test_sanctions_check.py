@@ -168,6 +168,8 @@ def test_measures_the_checker_cannot_decide_are_listed(regime):
     assert all(not m.assessable for m in detail.caveats)
 
 
-def test_unknown_purpose_is_an_error(regime):
+def test_unknown_purpose_and_missing_goods_are_errors(regime):
     with pytest.raises(ValueError, match="not one of"):
         check(regime, Shipment(DPRK, CHINA, dt.date(2018, 1, 1), hs="2701", purpose="charity"))
+    with pytest.raises(ValueError, match="give an HS code"):
+        check(regime, Shipment(DPRK, CHINA, dt.date(2018, 1, 1)))

@@ -355,6 +355,8 @@ def _caveats(regime: Regime, shipment: Shipment) -> list[Measure]:
 
 def check(regime: Regime, shipment: Shipment) -> Verdict:
     """The verdict on one shipment, with every measure that applies and what its exemption requires."""
+    if not (shipment.hs or shipment.labour or shipment.joint_venture):
+        raise ValueError("give an HS code, or mark the shipment as labour or joint venture")
     if shipment.purpose and shipment.purpose not in regime.purposes:
         raise ValueError(f"purpose '{shipment.purpose}' is not one of: {', '.join(regime.purposes)}")
     evaluation = evaluate(regime, shipment.frame(), detail=True)
