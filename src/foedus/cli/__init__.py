@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from foedus.cli import data, network, panel, queries, register, scenario, serve
+from foedus.cli import data, network, panel, queries, register, sanctions, scenario, serve
 
 app = typer.Typer(
     help="foedus: the international alliance system — who is bound to defend whom, since when, on what terms.",
@@ -13,6 +13,7 @@ app = typer.Typer(
 )
 app.add_typer(data.app, name="data")
 app.add_typer(panel.app, name="panel")
+app.add_typer(sanctions.app, name="sanctions")
 queries.register(app)
 network.register(app)
 scenario.register(app)
