@@ -94,14 +94,25 @@ def history(
             for p in periods:
                 mark = " [uncertain]" if p["uncertain"] else ""
                 console.print(
-                    f"{names.abbr(p['from_ccode'])}→{names.abbr(p['to_ccode'])} {p['start']} – {_end_text(p)}: "
+                    f"{names.abbr(p['from_ccode'])}→{names.abbr(p['to_ccode'])} "
+                    f"{p['start']} – {_end_text(p)}: "
                     f"{', '.join(p['obligations']) or 'none'} | {_treaty_text(p)} | {p['change']}{mark} | "
                     f"{_period_sources(p)}",
-                    highlight=False, markup=False, soft_wrap=True,
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
                 )
         else:
             table = Table(title=title)
-            for column in ("from → to", "start", "end", "obligations", "treaty [articles]", "change", "source"):
+            for column in (
+                "from → to",
+                "start",
+                "end",
+                "obligations",
+                "treaty [articles]",
+                "change",
+                "source",
+            ):
                 table.add_column(column, overflow="fold")
             for p in periods:
                 mark = " [yellow](uncertain)[/]" if p["uncertain"] else ""
@@ -136,10 +147,16 @@ def org(
             print_json(record)
             return
         names = StateNames(con)
-        defence = f"mutual defence: {record['defence_article']}" if record["mutual_defence"] else "no mutual defence"
+        defence = (
+            f"mutual defence: {record['defence_article']}"
+            if record["mutual_defence"]
+            else "no mutual defence"
+        )
         console.print(
-            f"[bold]{record['name']}[/] ({record['short_name']}): {record['kind']}, founded {record['founded']}; "
-            f"{defence}", highlight=False,
+            f"[bold]{record['name']}[/] ({record['short_name']}): {record['kind']}, "
+            f"founded {record['founded']}; "
+            f"{defence}",
+            highlight=False,
         )
         table = Table(title=f"Members on {record['on']}")
         for column in ("state", "since", "status", "note"):
@@ -153,7 +170,9 @@ def org(
                 notes or (m["note"] or ""),
             )
         console.print(table)
-        console.print(f"source: {_source_text(record['source'])}: {record['source']['citation']}", highlight=False)
+        console.print(
+            f"source: {_source_text(record['source'])}: {record['source']['citation']}", highlight=False
+        )
 
 
 def memberships(
@@ -179,7 +198,10 @@ def memberships(
             table.add_column(column, overflow="fold")
         for m in record["memberships"]:
             table.add_row(
-                f"{m['short_name']} ({m['name']})", m["kind"], m["since"], m["status"],
+                f"{m['short_name']} ({m['name']})",
+                m["kind"],
+                m["since"],
+                m["status"],
                 m["defence_article"] or "no",
             )
         console.print(table)
@@ -194,8 +216,10 @@ def load(directory: Path = DirOption, db: str = DbOption) -> None:
         fail(str(exc))
     with store(db) as con:
         rows = write_register(con, register)
-    console.print(f"register loaded: {len(register.files)} files, {len(list(register.entries()))} entries, "
-                  f"{rows} rows (checked {register.checked})")
+    console.print(
+        f"register loaded: {len(register.files)} files, {len(list(register.entries()))} entries, "
+        f"{rows} rows (checked {register.checked})"
+    )
 
 
 @app.command("check")
@@ -206,8 +230,10 @@ def check(directory: Path = DirOption) -> None:
     except RegisterError as exc:
         fail(str(exc))
     uncertain = [e.id for _, e in register.entries() if e.uncertain]
-    console.print(f"register valid: {len(register.files)} files, {len(list(register.entries()))} entries; "
-                  f"uncertain: {', '.join(uncertain) or 'none'}")
+    console.print(
+        f"register valid: {len(register.files)} files, {len(list(register.entries()))} entries; "
+        f"uncertain: {', '.join(uncertain) or 'none'}"
+    )
 
 
 def register(main: typer.Typer) -> None:

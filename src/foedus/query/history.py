@@ -26,17 +26,21 @@ from foedus.query.commitments import BASE, _date, condition_list, obligation_lis
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 
 _COLUMNS = ", ".join(f"a.{c}" for c in (*OBLIGATIONS, *CONDITION_FLAGS))
-SQL = BASE + f"""
+SQL = (
+    BASE
+    + f"""
 , rows AS (
     SELECT *, coalesce(exit_date, register_exit) AS effective_exit FROM base WHERE member IN ($a, $b)
 )
 SELECT a.member AS from_ccode, b.member AS to_ccode, a.pair_id AS treaty_id, a.phase, {_COLUMNS},
     greatest(a.entry_date, b.entry_date) AS start,
-    CASE WHEN a.entry_date >= b.entry_date THEN a.entry_precision ELSE b.entry_precision END AS start_precision,
+    CASE WHEN a.entry_date >= b.entry_date THEN a.entry_precision ELSE b.entry_precision END
+        AS start_precision,
     least(a.effective_exit, b.effective_exit) AS "end",
     CASE WHEN a.effective_exit IS NULL OR b.effective_exit < a.effective_exit
          THEN b.exit_precision ELSE a.exit_precision END AS end_precision,
-    (a.register_exit IS NOT NULL AND a.exit_date IS NULL) OR (b.register_exit IS NOT NULL AND b.exit_date IS NULL)
+    (a.register_exit IS NOT NULL AND a.exit_date IS NULL)
+        OR (b.register_exit IS NOT NULL AND b.exit_date IS NULL)
         AS ended_by_register,
     coalesce(a.coverage_end, b.coverage_end) AS coverage_end,
     t.name AS t_name, t.attributes AS t_attributes,
@@ -48,9 +52,11 @@ JOIN rows b ON a.pair_id = b.pair_id AND a.phase = b.phase AND a.member <> b.mem
 LEFT JOIN treaties t ON t.treaty_id = a.pair_id
 JOIN sources s ON s.source_id = a.source_id
 JOIN sources sb ON sb.source_id = b.source_id
-WHERE greatest(a.entry_date, b.entry_date) < coalesce(least(a.effective_exit, b.effective_exit), DATE '9999-12-31')
+WHERE greatest(a.entry_date, b.entry_date)
+      < coalesce(least(a.effective_exit, b.effective_exit), DATE '9999-12-31')
 ORDER BY from_ccode = $b, start, a.pair_id, a.phase
 """
+)
 
 _EVENTS = """
 SELECT e.*, s.dataset AS file, s.citation FROM treaty_events e JOIN sources s USING (source_id)
@@ -60,15 +66,30 @@ WHERE list_contains($ids, e.treaty_id)
 
 def _source(row) -> dict:
     if row["source_kind"] == "dataset":
-        return {"kind": "dataset", "dataset": row["source_dataset"], "version": row["source_version"],
-                "file": row["source_file"], "line": int(row["source_line"])}
-    return {"kind": "register", "dataset": row["source_dataset"], "version": row["source_version"],
-            "entry": row["source_entry"], "citation": row["source_citation"]}
+        return {
+            "kind": "dataset",
+            "dataset": row["source_dataset"],
+            "version": row["source_version"],
+            "file": row["source_file"],
+            "line": int(row["source_line"]),
+        }
+    return {
+        "kind": "register",
+        "dataset": row["source_dataset"],
+        "version": row["source_version"],
+        "entry": row["source_entry"],
+        "citation": row["source_citation"],
+    }
 
 
 def _event_source(event) -> dict:
-    return {"kind": "register", "dataset": event["file"], "entry": event["event_id"],
-            "checked": _date(event["checked"]), "citation": event["citation"]}
+    return {
+        "kind": "register",
+        "dataset": event["file"],
+        "entry": event["event_id"],
+        "checked": _date(event["checked"]),
+        "citation": event["citation"],
+    }
 
 
 def _covers(event, member_a: int, member_b: int) -> bool:
@@ -90,8 +111,10 @@ def _status(row, events: list) -> tuple[str, dict | None, dict | None]:
     if row["coverage_end"] is None or pd.isna(row["coverage_end"]):
         return "in_force", None, None
     open_confirmations = [
-        e for e in events
-        if e["action"] in ("confirmation", "extension") and _covers(e, row["from_ccode"], row["to_ccode"])
+        e
+        for e in events
+        if e["action"] in ("confirmation", "extension")
+        and _covers(e, row["from_ccode"], row["to_ccode"])
         and (e["in_force_until"] is None or pd.isna(e["in_force_until"]))
     ]
     if open_confirmations:
@@ -130,10 +153,20 @@ def _merge_phases(periods: list[dict]) -> list[dict]:
     out: list[dict] = []
     for p in periods:
         last = out[-1] if out else None
-        if (last and last["treaty_id"] == p["treaty_id"] and last["from_ccode"] == p["from_ccode"]
-                and last["obligations"] == p["obligations"] and last["end"] == p["start"]):
-            last.update(end=p["end"], end_precision=p["end_precision"], status=p["status"],
-                        ended_by=p["ended_by"], confirmed_by=p["confirmed_by"])
+        if (
+            last
+            and last["treaty_id"] == p["treaty_id"]
+            and last["from_ccode"] == p["from_ccode"]
+            and last["obligations"] == p["obligations"]
+            and last["end"] == p["start"]
+        ):
+            last.update(
+                end=p["end"],
+                end_precision=p["end_precision"],
+                status=p["status"],
+                ended_by=p["ended_by"],
+                confirmed_by=p["confirmed_by"],
+            )
         else:
             out.append(p)
     return out
@@ -141,7 +174,8 @@ def _merge_phases(periods: list[dict]) -> list[dict]:
 
 def _combined(periods: list[dict], on: str) -> set[str]:
     return {
-        ob for p in periods
+        ob
+        for p in periods
         if p["start"] <= on and (p["end"] is None or on < p["end"])
         for ob in p["obligations"]
     }
@@ -220,29 +254,32 @@ def history(con, a: int, b: int) -> list[dict]:
         readings = _uncertainty(row, found)
         obligations = obligation_list(row)
         articles = _articles(row, found)
-        periods.append({
-            "from_ccode": int(row["from_ccode"]),
-            "to_ccode": int(row["to_ccode"]),
-            "start": _date(row["start"]),
-            "start_precision": row["start_precision"],
-            "end": _date(row["end"]),
-            "end_precision": row["end_precision"] if isinstance(row["end_precision"], str) else None,
-            "obligations": obligations,
-            "conditions": condition_list(row),
-            "articles": {ob: articles[ob] for ob in obligations if ob in articles},
-            "treaty_id": row["treaty_id"],
-            "treaty_name": _name(row, found),
-            "phase": int(row["phase"]),
-            "status": status,
-            "source": _source(row),
-            "ended_by": ended_by,
-            "confirmed_by": confirmed_by,
-            "partner_source": {"kind": "register", "entry": row["partner_entry"]}
-            if isinstance(row["partner_entry"], str) else None,
-            "coverage_end": _date(row["coverage_end"]) if status == "unknown_after_coverage" else None,
-            "uncertain": bool(readings),
-            "readings": readings,
-        })
+        periods.append(
+            {
+                "from_ccode": int(row["from_ccode"]),
+                "to_ccode": int(row["to_ccode"]),
+                "start": _date(row["start"]),
+                "start_precision": row["start_precision"],
+                "end": _date(row["end"]),
+                "end_precision": row["end_precision"] if isinstance(row["end_precision"], str) else None,
+                "obligations": obligations,
+                "conditions": condition_list(row),
+                "articles": {ob: articles[ob] for ob in obligations if ob in articles},
+                "treaty_id": row["treaty_id"],
+                "treaty_name": _name(row, found),
+                "phase": int(row["phase"]),
+                "status": status,
+                "source": _source(row),
+                "ended_by": ended_by,
+                "confirmed_by": confirmed_by,
+                "partner_source": {"kind": "register", "entry": row["partner_entry"]}
+                if isinstance(row["partner_entry"], str)
+                else None,
+                "coverage_end": _date(row["coverage_end"]) if status == "unknown_after_coverage" else None,
+                "uncertain": bool(readings),
+                "readings": readings,
+            }
+        )
     out = []
     for first, second in ((a, b), (b, a)):
         mine = _merge_phases([p for p in periods if p["from_ccode"] == first])

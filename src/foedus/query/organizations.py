@@ -107,7 +107,10 @@ def organization(con, name: str, on: str | dt.date | None = None) -> dict:
         "note": org["note"] if isinstance(org["note"], str) else None,
         "members": [_membership(r, notes) for r in rows.to_dict("records")],
         "source": {
-            "kind": "register", "dataset": org["file"], "entry": org["org_id"], "citation": org["citation"]
+            "kind": "register",
+            "dataset": org["file"],
+            "entry": org["org_id"],
+            "citation": org["citation"],
         },
     }
 

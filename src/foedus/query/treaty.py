@@ -105,7 +105,9 @@ def register_events(con, tid: str) -> list[dict]:
             "uncertain": bool(r["uncertain"]),
             "readings": json.loads(r["readings"]) if isinstance(r["readings"], str) else [],
             "note": r["note"] if isinstance(r["note"], str) else None,
-            "source": {"kind": "register", "dataset": r["file"], "entry": r["event_id"], "citation": r["citation"]},
+            "source": {
+                "kind": "register", "dataset": r["file"], "entry": r["event_id"], "citation": r["citation"]
+            },
         }
         for r in rows.to_dict("records")
     ]

@@ -20,6 +20,16 @@ from foedus.errors import FoedusError
 from foedus.register.model import DatasetUpdate, Organization, RegisterFile, StatusNote, Treaty
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so the model validates them (and names a bad one)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class RegisterError(FoedusError):
     """A register file is invalid: names the file, entry and field."""
 
@@ -69,7 +79,9 @@ def _location(raw: dict, loc: tuple) -> tuple[str | None, str | None]:
         if isinstance(entries, list) and loc[1] < len(entries) and isinstance(entries[loc[1]], dict):
             entry = entries[loc[1]].get("id")
         entry = str(entry) if entry is not None else f"#{loc[1] + 1}"
-        rest = [str(p) for p in loc[2:] if p not in {"treaty", "dataset_update", "organization", "status_note"}]
+        rest = [
+            str(p) for p in loc[2:] if p not in {"treaty", "dataset_update", "organization", "status_note"}
+        ]
         path = ""
         for part in rest:
             path += f"[{part}]" if part.isdigit() else (f".{part}" if path else part)
@@ -80,7 +92,7 @@ def _location(raw: dict, loc: tuple) -> tuple[str | None, str | None]:
 def load_file(path: Path) -> RegisterFile:
     name = Path(path).name
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe loader)
     except yaml.YAMLError as exc:
         raise RegisterError(name, f"not valid YAML: {exc}") from None
     if not isinstance(raw, dict):

@@ -32,7 +32,14 @@ from foedus.register.model import (
 )
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS, SUMMARY_FLAGS
 
-REGISTER_TABLES = ("treaties", "commitments", "treaty_events", "organizations", "org_memberships", "status_notes")
+REGISTER_TABLES = (
+    "treaties",
+    "commitments",
+    "treaty_events",
+    "organizations",
+    "org_memberships",
+    "status_notes",
+)
 _FLAG_BY_CONDITION = {(ob, cond): flag for flag, (ob, cond) in CONDITION_FLAGS.items() if ob != "any"}
 _SUMMARY = {"defense": "defcon", "offense": "offcon", "neutrality": "neucon", "consultation": "concon"}
 
@@ -341,7 +348,12 @@ def _note_rows(rows: _Rows, file: str, version: str, n: StatusNote) -> None:
     )
 
 
-_WRITERS = {Treaty: _treaty_rows, DatasetUpdate: _update_rows, Organization: _org_rows, StatusNote: _note_rows}
+_WRITERS = {
+    Treaty: _treaty_rows,
+    DatasetUpdate: _update_rows,
+    Organization: _org_rows,
+    StatusNote: _note_rows,
+}
 
 
 def _insert(con, table: str, rows: list[dict]) -> None:
