@@ -92,13 +92,57 @@ def _flags(obligations) -> dict:
     return flags
 
 
+def _treaty_row(
+    tid: str, version: str, name, atopid, begin, end, kinds: list[set], flags: dict, **extra
+) -> dict:
+    """A `treaties` row; `kinds` are the obligation types of each member."""
+    return {
+        "treaty_id": tid,
+        "dataset": "register",
+        "version": version,
+        "atopid": atopid,
+        "name": name,
+        "begin_date": begin[0],
+        "begin_precision": begin[1],
+        "end_date": end[0],
+        "end_precision": end[1],
+        "coverage_end": None,
+        **{ob: any(ob in k for k in kinds) for ob in OBLIGATIONS},
+        "active": any({"defense", "offense"} & k for k in kinds),
+        **{flag: flags.get(flag, False) for flag in SUMMARY_FLAGS},
+        "specthrt": None,
+        "statthr1": None,
+        "statthr2": None,
+        **extra,
+    }
+
+
+def _commitment_row(tid: str, phase: int, ccode: int, entry, exit_, kinds: set, flags: dict, asymm) -> dict:
+    """A `commitments` row for one member; `entry` and `exit_` are (date, precision)."""
+    return {
+        "commitment_id": f"{tid}:{phase}:{ccode}",
+        "treaty_id": tid,
+        "phase": phase,
+        "member": ccode,
+        "entry_date": entry[0],
+        "entry_precision": entry[1],
+        "exit_date": exit_[0],
+        "exit_precision": exit_[1],
+        "coverage_end": None,
+        **{ob: ob in kinds for ob in OBLIGATIONS},
+        **{flag: flags.get(flag, False) for flag in (*SUMMARY_FLAGS, *CONDITION_FLAGS)},
+        "asymm": asymm,
+        "obvary": False,
+        "termmode": None,
+        "termcaus": None,
+    }
+
+
 def _treaty_rows(rows: _Rows, file: str, version: str, t: Treaty) -> None:
     tid = f"reg:{t.id}"
     codes = [m.ccode for m in t.members]
     owed = {code: [ob for ob in t.obligations if ob.by is None or code in ob.by] for code in codes}
     kinds = {code: {ob.type for ob in owed[code]} for code in codes}
-    signed, signed_prec = _when(t.signed)
-    end, end_prec = _when(t.end)
     attributes = {
         "short_name": t.short_name,
         "instrument": t.instrument,
@@ -116,59 +160,37 @@ def _treaty_rows(rows: _Rows, file: str, version: str, t: Treaty) -> None:
         "readings": json.loads(_readings(t)) if t.readings else [],
         "checked": t.checked,
     }
-    any_flags = _flags(t.obligations)
-    treaty = {
-        "treaty_id": tid,
-        "dataset": "register",
-        "version": version,
-        "atopid": None,
-        "name": t.name,
-        "begin_date": signed,
-        "begin_precision": signed_prec,
-        "end_date": end,
-        "end_precision": end_prec,
-        "coverage_end": None,
-        "bilateral": len(codes) == 2,
-        "maxphase": 0,
-        **{name: any(name in k for k in kinds.values()) for name in OBLIGATIONS},
-        "active": any({"defense", "offense"} & k for k in kinds.values()),
-        **{flag: any_flags[flag] for flag in SUMMARY_FLAGS},
-        "asymm": len({frozenset(k) for k in kinds.values()}) > 1,
-        "specthrt": None,
-        "statthr1": None,
-        "statthr2": None,
-        "members": codes,
-        "attributes": json.dumps(attributes, ensure_ascii=False),
-    }
+    asymm = len({frozenset(k) for k in kinds.values()}) > 1
+    treaty = _treaty_row(
+        tid,
+        version,
+        t.name,
+        None,
+        _when(t.signed),
+        _when(t.end),
+        list(kinds.values()),
+        _flags(t.obligations),
+        bilateral=len(codes) == 2,
+        maxphase=0,
+        asymm=asymm,
+        members=codes,
+        attributes=json.dumps(attributes, ensure_ascii=False),
+    )
     rows.add("treaties", treaty, file, version, t)
     if t.in_force_status != "in force":
         return
     for m in t.members:
-        entry, entry_prec = _when(m.joined or t.start())
-        exit_, exit_prec = _when(m.left or t.end)
-        rows.add(
-            "commitments",
-            {
-                "commitment_id": f"{tid}:0:{m.ccode}",
-                "treaty_id": tid,
-                "phase": 0,
-                "member": m.ccode,
-                "entry_date": entry,
-                "entry_precision": entry_prec,
-                "exit_date": exit_,
-                "exit_precision": exit_prec,
-                "coverage_end": None,
-                **{name: name in kinds[m.ccode] for name in OBLIGATIONS},
-                **_flags(owed[m.ccode]),
-                "asymm": treaty["asymm"],
-                "obvary": False,
-                "termmode": None,
-                "termcaus": None,
-            },
-            file,
-            version,
-            t,
+        row = _commitment_row(
+            tid,
+            0,
+            m.ccode,
+            _when(m.joined or t.start()),
+            _when(m.left or t.end),
+            kinds[m.ccode],
+            _flags(owed[m.ccode]),
+            asymm,
         )
+        rows.add("commitments", row, file, version, t)
 
 
 def _update_rows(rows: _Rows, file: str, version: str, u: DatasetUpdate) -> None:
@@ -204,61 +226,27 @@ def _update_rows(rows: _Rows, file: str, version: str, u: DatasetUpdate) -> None
     tid = f"reg:{u.id}"
     first = min(day(m.joined) for m in u.add_members)
     attributes = {"extends": u.treaty_id, "articles": u.articles, "notes": u.notes, "checked": u.checked}
-    rows.add(
-        "treaties",
-        {
-            "treaty_id": tid,
-            "dataset": "register",
-            "version": version,
-            "atopid": u.atopid,
-            "name": u.name,
-            "begin_date": first,
-            "begin_precision": "day",
-            "end_date": None,
-            "end_precision": None,
-            "coverage_end": None,
-            "bilateral": False,
-            "maxphase": max(m.phase for m in u.add_members),
-            **{name: any(name in m.obligations for m in u.add_members) for name in OBLIGATIONS},
-            "active": any({"defense", "offense"} & set(m.obligations) for m in u.add_members),
-            **{flag: False for flag in SUMMARY_FLAGS},
-            "asymm": False,
-            "specthrt": None,
-            "statthr1": None,
-            "statthr2": None,
-            "members": [m.ccode for m in u.add_members],
-            "attributes": json.dumps(attributes, ensure_ascii=False),
-        },
-        file,
+    treaty = _treaty_row(
+        tid,
         version,
-        u,
+        u.name,
+        u.atopid,
+        (first, "day"),
+        (None, None),
+        [set(m.obligations) for m in u.add_members],
+        {},
+        bilateral=False,
+        maxphase=max(m.phase for m in u.add_members),
+        asymm=False,
+        members=[m.ccode for m in u.add_members],
+        attributes=json.dumps(attributes, ensure_ascii=False),
     )
+    rows.add("treaties", treaty, file, version, u)
     for m in u.add_members:
-        entry, entry_prec = _when(m.joined)
-        exit_, exit_prec = _when(m.left)
-        rows.add(
-            "commitments",
-            {
-                "commitment_id": f"{tid}:{m.phase}:{m.ccode}",
-                "treaty_id": tid,
-                "phase": m.phase,
-                "member": m.ccode,
-                "entry_date": entry,
-                "entry_precision": entry_prec,
-                "exit_date": exit_,
-                "exit_precision": exit_prec,
-                "coverage_end": None,
-                **{name: name in m.obligations for name in OBLIGATIONS},
-                **{flag: False for flag in (*SUMMARY_FLAGS, *CONDITION_FLAGS)},
-                "asymm": False,
-                "obvary": False,
-                "termmode": None,
-                "termcaus": None,
-            },
-            file,
-            version,
-            u,
+        row = _commitment_row(
+            tid, m.phase, m.ccode, _when(m.joined), _when(m.left), set(m.obligations), {}, False
         )
+        rows.add("commitments", row, file, version, u)
 
 
 def _org_rows(rows: _Rows, file: str, version: str, o: Organization) -> None:
