@@ -131,11 +131,12 @@ def test_ring_layout_is_stable_across_dates(real_store):
     assert abs(sum(p @ p for p in first.values()) / len(first) - 1) < 1e-9  # all on the unit circle
 
 
-def test_dyad_periods_from_sampled_commitments(real_store, tmp_path):
+def test_dyad_periods_from_the_history_query(real_store, tmp_path):
     periods = plots.dyad_periods(real_store, 365, 731, start="1955-01-01", end="2010-01-01")
     treaty = periods[(periods.treaty_id == "atop:3440") & (periods.from_ccode == 365)].iloc[0]
     assert treaty.start == dt.date(1961, 7, 6) and treaty.end == dt.date(1996, 9, 10)
-    assert "defense" in treaty.obligations
+    assert "defense" in treaty.obligations and "atop4_01_member_level.csv" in treaty.source
+    assert plots.dyad_periods(real_store, 365, 731, start="1955-01-01", end="1960-01-01").empty
     path = plots.plot_dyad_history(periods, tmp_path / "d.png", 365, 731)
     assert path.read_bytes().startswith(PNG)
 

@@ -6,7 +6,8 @@
   in every figure; ``spring`` is a Fruchterman–Reingold layout (networkx ``spring_layout``, fixed
   seed, started from the ring) over the union of the dates' networks, stable across those dates.
 * :func:`plot_dyad_history`: a dyad's commitments as a timeline, one row per treaty phase, each
-  direction its own bar; the periods are input data (:func:`dyad_periods` builds them).
+  direction its own bar; the periods are input data (:func:`dyad_periods` reads them from
+  :func:`foedus.query.history.history`). Periods the register marks uncertain have a dotted outline.
 * :func:`plot_bloc_sizes`: bloc sizes over time from :func:`foedus.network.blocs.bloc_history`.
 
 Every figure carries labels, a legend and a title with the date(s) and the data's coverage.
@@ -33,8 +34,9 @@ from matplotlib.patches import Patch
 from foedus.dates import parse_date
 from foedus.naming import StateNames
 from foedus.network.blocs import bloc_history, bloc_sizes
-from foedus.network.snapshot import RANK, commitment_graph, coverage, parse_types
-from foedus.query import directed_commitments
+from foedus.network.snapshot import RANK, commitment_graph, coverage, coverage_text, parse_types
+from foedus.query.commitments import source_text
+from foedus.query.history import history
 
 FORMATS = (".png", ".svg")
 COLORS = {
@@ -68,12 +70,11 @@ def _check_path(path: str | Path) -> Path:
 
 
 def _coverage_line(con) -> str:
-    keep = ("ATOP", "register", "Register", "NMC", "major", "COW states")
-    return "Data: " + "; ".join(f"{d} {v} to {c}" for d, v, c in coverage(con) if any(k in d for k in keep))
+    return "Data: " + coverage_text(con, keep=("ATOP", "register", "NMC", "major", "COW states"))
 
 
 def _atop_end(con) -> dt.date | None:
-    ends = [dt.date.fromisoformat(c) for d, _, c in coverage(con) if d.startswith("ATOP")]
+    ends = [dt.date.fromisoformat(c) for d, _, c in coverage(con) if d.startswith("ATOP") and c]
     return max(ends) if ends else None
 
 
@@ -242,66 +243,39 @@ def _ring_regions(ax, pos: dict, graph: nx.Graph) -> None:
 
 
 def dyad_periods(con, a: int, b: int, start=None, end=None) -> pd.DataFrame:
-    """The periods of every commitment between `a` and `b`, one row per direction and treaty phase.
+    """The periods of every commitment between `a` and `b`, one row per direction and treaty spell.
 
-    Built from :func:`foedus.query.directed_commitments` sampled on 1 January of every year in
-    [start, end], on `end` (default: the years both states were system members, to today) and on
-    every change date found (each period's start and end), with exact dates from each row's
-    since/until; a treaty phase that begins and ends between two such samples can still be missed.
-    Columns: from_ccode, to_ccode, treaty_id, treaty_name, phase, start, end (None: in force at the
-    end of coverage), coverage_end, obligations, source.
+    Read from :func:`foedus.query.history.history` (datasets and register merged, register
+    terminations and confirmations applied), keeping the periods with obligations that overlap
+    [start, end]; a period reaching back before `start` is clipped to it. Columns: from_ccode,
+    to_ccode, treaty_id, treaty_name, phase, start, end (None: still in force, or unknown after
+    coverage), status, coverage_end, uncertain, obligations, source.
     """
-    a, b = int(a), int(b)
-    first, last = _joint_span(con, a, b)
-    first = parse_date(start, "from") if start is not None else first
-    last = parse_date(end, "to") if end is not None else last
-    samples = {dt.date(y, 1, 1) for y in range(first.year, last.year + 1) if first <= dt.date(y, 1, 1) <= last}
-    pending, sampled = sorted(samples | {first, last}), set()
-    found: dict[tuple, dict] = {}
-    while pending:  # every year, then every change date found (a period's end may start the next one)
-        day = pending.pop(0)
-        sampled.add(day)
-        frame = directed_commitments(con, day)
-        pair = frame[((frame.from_ccode == a) & (frame.to_ccode == b)) | ((frame.from_ccode == b) &
-                                                                        (frame.to_ccode == a))]
-        for row in pair.to_dict("records"):
-            key = (int(row["from_ccode"]), int(row["to_ccode"]), row["treaty_id"], int(row["phase"]),
-                   pd.Timestamp(row["since"]))
-            if key in found:
-                continue
-            found[key] = {
-                "from_ccode": key[0], "to_ccode": key[1], "treaty_id": row["treaty_id"],
-                "treaty_name": row["treaty_name"] if isinstance(row["treaty_name"], str) else None,
-                "phase": key[3], "start": pd.Timestamp(row["since"]).date(),
-                "end": None if pd.isna(row["until"]) else pd.Timestamp(row["until"]).date(),
-                "coverage_end": None if pd.isna(row["coverage_end"]) else pd.Timestamp(row["coverage_end"]).date(),
-                "obligations": [o for o in RANK if bool(row[o])],
-                "source": f"{row['source_dataset']} {row['source_version'] or ''} "
-                          f"{row['source_file'] or row['source_entry'] or ''}".strip(),
-            }
-            for change in (found[key]["start"], found[key]["end"]):
-                if change is not None and first <= change <= last and change not in sampled and change not in pending:
-                    pending.append(change)
-    columns = ["from_ccode", "to_ccode", "treaty_id", "treaty_name", "phase", "start", "end", "coverage_end",
-               "obligations", "source"]
-    return pd.DataFrame(list(found.values()), columns=columns).sort_values(["start", "treaty_id", "from_ccode"],
-                                                                          ignore_index=True)
-
-
-def _joint_span(con, a: int, b: int) -> tuple[dt.date, dt.date]:
-    row = con.execute(
-        "SELECT max(first_day), min(last_day) FROM (SELECT code, min(start_date) AS first_day, "
-        "max(CASE WHEN censored THEN current_date ELSE end_date END) AS last_day FROM state_spells "
-        "WHERE system = 'cow' AND code IN (?, ?) GROUP BY code)",
-        [a, b],
-    ).fetchone()
-    if row is None or row[0] is None:
-        return dt.date(1816, 1, 1), dt.date.today()
-    return row[0], min(row[1], dt.date.today())
+    first = parse_date(start, "from") if start is not None else None
+    last = parse_date(end, "to") if end is not None else None
+    rows = []
+    for p in history(con, int(a), int(b)):
+        if not p["obligations"]:
+            continue
+        begin = dt.date.fromisoformat(p["start"])
+        stop = dt.date.fromisoformat(p["end"]) if p["end"] else None
+        if (last is not None and begin > last) or (first is not None and stop is not None and stop <= first):
+            continue
+        rows.append({
+            "from_ccode": p["from_ccode"], "to_ccode": p["to_ccode"], "treaty_id": p["treaty_id"],
+            "treaty_name": p["treaty_name"], "phase": p["phase"],
+            "start": max(begin, first) if first is not None else begin, "end": stop, "status": p["status"],
+            "coverage_end": dt.date.fromisoformat(p["coverage_end"]) if p["coverage_end"] else None,
+            "uncertain": bool(p["uncertain"]), "obligations": [o for o in RANK if o in p["obligations"]],
+            "source": source_text(p["source"]),
+        })
+    columns = ["from_ccode", "to_ccode", "treaty_id", "treaty_name", "phase", "start", "end", "status",
+               "coverage_end", "uncertain", "obligations", "source"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["start", "treaty_id", "from_ccode"], ignore_index=True)
 
 
 def plot_dyad_history(periods: pd.DataFrame, path: str | Path, a: int, b: int, names: StateNames | None = None,
-                      coverage_text: str = "", until: dt.date | None = None) -> Path:
+                      coverage_note: str = "", until: dt.date | None = None) -> Path:
     """A dyad's commitments over time: one row per treaty phase, the upper bar a→b, the lower b→a."""
     path = _check_path(path)
     a, b = int(a), int(b)
@@ -311,15 +285,18 @@ def plot_dyad_history(periods: pd.DataFrame, path: str | Path, a: int, b: int, n
     ax = fig.add_subplot()
     until = until or dt.date.today()
     rows = periods.groupby(["treaty_id", "phase"], sort=False) if not periods.empty else []
-    ticks, tick_labels, coverage_ends = [], [], set()
+    ticks, tick_labels, coverage_ends, uncertain = [], [], set(), False
     for y, ((treaty_id, phase), group) in enumerate(rows):
         for offset, (x, z) in ((0.2, (a, b)), (-0.2, (b, a))):
             for r in group[(group.from_ccode == x) & (group.to_ccode == z)].itertuples():
                 strongest = next((o for o in RANK if o in r.obligations), "consultation")
                 stop = r.end or r.coverage_end or until
                 start = pd.Timestamp(r.start).to_pydatetime()
+                doubt = bool(getattr(r, "uncertain", False))
+                uncertain |= doubt
                 ax.broken_barh([(start, pd.Timestamp(stop).to_pydatetime() - start)], (y + offset - 0.17, 0.34),
-                               facecolors=COLORS[strongest], edgecolor="black", linewidth=0.3)
+                               facecolors=COLORS[strongest], edgecolor="black", linewidth=1.2 if doubt else 0.3,
+                               linestyle=":" if doubt else "-")
                 if r.end is None and r.coverage_end is not None and r.coverage_end < until:
                     coverage_ends.add(r.coverage_end)
                     begin = pd.Timestamp(r.coverage_end).to_pydatetime()
@@ -327,7 +304,7 @@ def plot_dyad_history(periods: pd.DataFrame, path: str | Path, a: int, b: int, n
                                    facecolors="none", edgecolor=COLORS[strongest], hatch="///", linewidth=0.5)
         name = group.treaty_name.dropna()
         ticks.append(y)
-        tick_labels.append(f"{treaty_id} ph.{phase}" + (f"\n{name.iloc[0][:40]}" if len(name) else ""))
+        tick_labels.append(f"{treaty_id} ph.{phase}" + (f"\n{_shorten(name.iloc[0])}" if len(name) else ""))
     for end in sorted(coverage_ends):
         ax.axvline(pd.Timestamp(end).to_pydatetime(), color="#555555", ls=":", lw=1)
         ax.text(pd.Timestamp(end).to_pydatetime(), -0.75, f" coverage ends {end}", fontsize=7, color="#555555")
@@ -342,15 +319,22 @@ def plot_dyad_history(periods: pd.DataFrame, path: str | Path, a: int, b: int, n
     handles = [Patch(facecolor=COLORS[k], label=k) for k in RANK if k in present]
     if coverage_ends:
         handles.append(Patch(facecolor="none", hatch="///", edgecolor="black", label="past coverage: status unknown"))
+    if uncertain:
+        handles.append(Patch(facecolor="white", edgecolor="black", linestyle=":", linewidth=1.2,
+                             label="uncertain (register readings differ)"))
     handles += [Patch(facecolor="white", edgecolor="white", label=f"upper bar: {short(a)} owes {short(b)}"),
                 Patch(facecolor="white", edgecolor="white", label=f"lower bar: {short(b)} owes {short(a)}")]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
               title="strongest obligation")
     span = f"{periods.start.min()} to {until}" if len(periods) else f"to {until}"
     ax.set_title(f"Commitments between {label(a)} and {label(b)}, {span}\n", fontsize=13)
-    ax.text(0.5, 1.02, coverage_text + ("" if len(periods) else " — no commitment recorded"), fontsize=8,
+    ax.text(0.5, 1.02, coverage_note + ("" if len(periods) else " — no commitment recorded"), fontsize=8,
             color="#555555", ha="center", transform=ax.transAxes)
     return _save(fig, path)
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def plot_dyad(con, a: int, b: int, path: str | Path, start=None, end=None, periods: pd.DataFrame | None = None) -> Path:
@@ -363,7 +347,7 @@ def plot_dyad(con, a: int, b: int, path: str | Path, start=None, end=None, perio
 # ----------------------------------------------------------------------------- blocs
 
 
-def plot_bloc_sizes(sizes: pd.DataFrame, path: str | Path, top: int = 12, coverage_text: str = "",
+def plot_bloc_sizes(sizes: pd.DataFrame, path: str | Path, top: int = 12, coverage_note: str = "",
                     seed: int | None = None) -> Path:
     """Stacked bloc sizes over time (from :func:`foedus.network.blocs.bloc_sizes`); smaller blocs merged."""
     path = _check_path(path)
@@ -391,11 +375,11 @@ def plot_bloc_sizes(sizes: pd.DataFrame, path: str | Path, top: int = 12, covera
     method = "Louvain communities of the defense network" + (f", seed {seed}" if seed is not None else "")
     fig.suptitle(f"Alliance blocs, {pd.Timestamp(first).date()} to {pd.Timestamp(last).date()} ({method})",
                  fontsize=12)
-    ax.set_title(coverage_text, fontsize=8, color="#555555")
+    ax.set_title(coverage_note, fontsize=8, color="#555555")
     return _save(fig, path)
 
 
 def plot_blocs(con, dates: Iterable, path: str | Path, seed: int = 0, top: int = 12) -> Path:
     """Bloc history on `dates`, drawn as stacked sizes."""
     sizes = bloc_sizes(bloc_history(con, dates, seed=seed))
-    return plot_bloc_sizes(sizes, path, top=top, coverage_text=_coverage_line(con), seed=seed)
+    return plot_bloc_sizes(sizes, path, top=top, coverage_note=_coverage_line(con), seed=seed)

@@ -121,14 +121,21 @@ def cinc_scores(con, year: int) -> tuple[dict[int, float], int | None]:
     return {int(code): float(cinc) for code, cinc in rows}, int(used)
 
 
-def coverage(con) -> list[tuple[str, str, str]]:
-    """(dataset, version, coverage_end) of every import with a coverage end."""
+def coverage(con) -> list[tuple[str, str, str | None]]:
+    """(dataset, version, coverage_end) of every import; the curated register has no coverage end."""
     rows = con.execute("SELECT dataset, version, coverage_end FROM imports ORDER BY dataset").fetchall()
-    return [(d, str(v), str(c)) for d, v, c in rows if c is not None]
+    return [(d, str(v), str(c) if c is not None else None) for d, v, c in rows]
 
 
-def coverage_text(con) -> str:
-    return "; ".join(f"{d} {v} to {c}" for d, v, c in coverage(con))
+def _coverage_item(dataset: str, version: str, end: str | None) -> str:
+    if end is None:
+        return f"{dataset} (entries checked to {version})" if dataset == "register" else f"{dataset} {version}"
+    return f"{dataset} {version} to {end}"
+
+
+def coverage_text(con, keep: tuple[str, ...] | None = None) -> str:
+    """Each dataset with its version and coverage end; `keep` limits it to names containing one of them."""
+    return "; ".join(_coverage_item(*row) for row in coverage(con) if keep is None or any(k in row[0] for k in keep))
 
 
 def commitments_on(con, on, types=None, known_only: bool = False) -> pd.DataFrame:
