@@ -30,7 +30,7 @@ def snapshot(con, ignore: tuple[str, ...] = ("imported_at",)) -> dict:
 def loaded(tmp_path):
     directory = write_dataset_dir(tmp_path / "data")
     con = connect(":memory:")
-    import_directory(con, directory)
+    import_directory(con, directory, register=False)
     return con, directory
 
 
@@ -46,7 +46,7 @@ def test_import_directory_loads_every_dataset(loaded):
 def test_reimport_is_idempotent(loaded):
     con, directory = loaded
     before = snapshot(con, ignore=("imported_at", "source_id"))
-    import_directory(con, directory)
+    import_directory(con, directory, register=False)
     after = snapshot(con, ignore=("imported_at", "source_id"))
     for table in ("states", "state_spells", "treaties", "commitments"):
         assert before[table] == after[table], table
@@ -67,7 +67,7 @@ def test_unknown_month_and_day_are_coarsened_with_precision(tmp_path):
         {**MEMBER, "member": 731, "moent": -9, "dayent": "", "dayexit": ""},
     ]
     con = connect(":memory:")
-    import_directory(con, write_dataset_dir(tmp_path / "d", members))
+    import_directory(con, write_dataset_dir(tmp_path / "d", members), register=False)
     rows = dict(
         (m, rest)
         for m, *rest in con.execute(
@@ -156,6 +156,6 @@ def test_atop_v5_layout_names(tmp_path):
         path = directory / name
         path.write_text(path.read_text().replace(",4.01", ",5.1"))
     con = connect(":memory:")
-    import_directory(con, directory)
+    import_directory(con, directory, register=False)
     version, coverage = con.execute("SELECT version, coverage_end FROM imports WHERE dataset='ATOP'").fetchone()
     assert version == "5.1" and coverage == dt.date(2018, 12, 31)

@@ -48,13 +48,21 @@ def test_us_japan_is_asymmetric(real_store):
 
 
 def test_after_coverage_the_answer_says_the_data_end(real_store):
-    rows = records(dyad(real_store, 710, 731, "2025-01-01"))
-    china = [r for r in rows if r["treaty_id"] == "atop:3445"]
-    assert china and all(r["status"] == "unknown_after_coverage" for r in china)
-    assert all(r["coverage_end"] == "2016-12-31" for r in china)
-    assert "later status unknown" in china[0]["note"]
-    inside = records(dyad(real_store, 710, 731, "2016-06-01"))
+    rows = records(dyad(real_store, 40, 731, "2025-01-01"))  # Cuba–DPRK (ATOP 3975): not in the register
+    cuba = [r for r in rows if r["treaty_id"] == "atop:3975"]
+    assert cuba and all(r["status"] == "unknown_after_coverage" for r in cuba)
+    assert all(r["coverage_end"] == "2016-12-31" for r in cuba)
+    assert "later status unknown" in cuba[0]["note"]
+    inside = records(dyad(real_store, 40, 731, "2016-06-01"))
     assert all(r["status"] == "in_force" and "coverage_end" not in r for r in inside)
+
+
+def test_after_coverage_the_register_confirms_or_ends(real_store):
+    china = [r for r in records(dyad(real_store, 710, 731, "2025-01-01")) if r["treaty_id"] == "atop:3445"]
+    assert china and all(r["status"] == "in_force" and r["confirmed_by"] for r in china)
+    russia = records(dyad(real_store, 365, 731, "2025-01-01"))
+    assert "atop:4940" not in {r["treaty_id"] for r in russia}  # ended 2024-12-04 by the 2024 treaty
+    assert any("defense" in r["obligations"] and r["treaty_id"].startswith("reg:") for r in russia)
 
 
 def test_obligations_lists_both_directions_with_sources(real_store):

@@ -52,7 +52,7 @@ def context(tmp_path_factory):
     (directory / "atop4_01m.csv").write_text(member_rows(members))
     (directory / "atop4_01a.csv").write_text(alliance_rows(alliances))
     con = connect(":memory:")
-    import_directory(con, directory)
+    import_directory(con, directory, register=False)
     context = ScenarioContext(con, ON)
     context.con = con
     return context

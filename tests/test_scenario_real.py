@@ -87,3 +87,31 @@ def test_cli_scenario_bad_input(real_db_file):
     assert bad_mode.exit_code == 2 and "mode" in bad_mode.output
     unknown = CliRunner().invoke(app, ["scenario", "--attack", "Atlantis", "--target", "PRK", "--db", real_db_file])
     assert unknown.exit_code == 2 and "Unknown state" in unknown.output
+
+
+@pytest.fixture(scope="module")
+def context_2025(real_store):
+    return ScenarioContext(real_store, "2025-01-01")
+
+
+def test_attack_on_dprk_in_2025_obliges_china_and_russia(context_2025):
+    result = run_scenario(context_2025, Scenario(on=dt.date(2025, 1, 1), attackers=(2,), targets=(731,)))
+    states = by_code(result)
+    china, russia = states[710], states[365]
+    assert china["status"] == "obliged" and china["path"][0]["treaty_id"] == "atop:3445"
+    assert china["path"][0]["article"] == "Art. II"
+    assert russia["status"] == "obliged" and russia["path"][0]["treaty_id"] == "reg:russia-dprk-2024"
+    assert russia["path"][0]["article"] == "Art. 4"
+    assert russia["path"][0]["source"]["kind"] == "register"
+
+
+def test_attack_on_russia_in_2025_obliges_dprk_china_only_consults(context_2025):
+    states = by_code(run_scenario(context_2025, Scenario(on=dt.date(2025, 1, 1), attackers=(2,), targets=(365,))))
+    assert states[731]["status"] == "obliged"
+    assert states[710]["status"] == "consultation"
+    assert any(c["treaty_id"] == "atop:4980" for c in states[710]["commitments"])
+
+
+def test_armenia_freeze_is_shown_on_its_csto_obligation(context_2025):
+    states = by_code(run_scenario(context_2025, Scenario(on=dt.date(2025, 1, 1), attackers=(2,), targets=(365,))))
+    assert "frozen" in states[371]["explanation"].lower()

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from foedus.cli.common import DbOption, console, fail, store
 from foedus.config import data_dir
-from foedus.ingest.discover import find_files
+from foedus.ingest.discover import import_steps
 
 app = typer.Typer(help="Import and inspect the datasets.", no_args_is_help=True)
 
@@ -23,18 +23,16 @@ def import_(
     """Import every known dataset file found (each one transaction; re-importing replaces)."""
     try:
         directory = data_dir(data_dir_option)
+        steps = import_steps(directory)
     except FileNotFoundError as exc:
         fail(str(exc))
-    found = find_files(directory)
-    if not found:
-        fail(f"no known dataset files in {directory}")
     with store(db) as con:
         counts = {}
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console) as bar:
-            task = bar.add_task("importing", total=len(found))
-            for known, paths in found:
-                bar.update(task, description=f"importing {known.name} ({', '.join(p.name for p in paths)})")
-                counts[known.name] = known.load(con, *paths)
+            task = bar.add_task("importing", total=len(steps))
+            for label, step in steps:
+                bar.update(task, description=f"importing {label}")
+                counts[label] = step(con)
                 bar.advance(task)
         table = Table(title=f"Imported from {directory}")
         table.add_column("dataset")

@@ -118,7 +118,7 @@ def treaty(
 def briefing(on: str = OnOption, db: str = DbOption) -> None:
     """The main job: North Korea's commitments today and the Russia–China–DPRK dyads."""
     with store(db) as con:
-        console.print(make_briefing(con, parse_date(on, "--on")), highlight=False, soft_wrap=True)
+        console.print(make_briefing(con, parse_date(on, "--on")), highlight=False, soft_wrap=True, markup=False)
 
 
 def register(app: typer.Typer) -> None:

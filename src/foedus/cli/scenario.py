@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -95,8 +96,8 @@ def scenario(
                                                                                 "conditional")]
         for s in shown:
             style = STATUS_STYLE.get(s["status"], "")
-            table.add_row(str(s["round"]), f"{s['name']} ({s['ccode']})", s["side"], f"[{style}]{s['status']}[/]",
-                          s["explanation"])
+            table.add_row(str(s["round"]), escape(f"{s['name']} ({s['ccode']})"), s["side"],
+                          f"[{style}]{s['status']}[/]", escape(s["explanation"]))
         console.print(table if shown else "No state is obliged or conditionally obliged to act.")
         hidden = len(result["states"]) - len(shown)
         if hidden:

@@ -55,17 +55,31 @@ def find_files(directory: Path) -> list[tuple[KnownDataset, list[Path]]]:
     return found
 
 
-def import_directory(con, directory: Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Import every known dataset found; each is its own transaction. Returns rows per dataset."""
+def import_steps(directory: Path, register: bool = True) -> list[tuple[str, Callable]]:
+    """The imports to run for `directory`, in order: each (label, function of a connection)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"Data directory {directory} does not exist")
     found = find_files(directory)
     if not found:
         raise FileNotFoundError(f"No known dataset files in {directory}")
+    steps = [
+        (f"{known.name} ({', '.join(p.name for p in paths)})", lambda con, k=known, p=paths: k.load(con, *p))
+        for known, paths in found
+    ]
+    if register:
+        from foedus.register.store import write_register  # the curated register extends the datasets
+
+        steps.append(("curated register (src/foedus/register/data)", write_register))
+    return steps
+
+
+def import_directory(con, directory: Path, progress: Callable[[str], None] | None = None,
+                     register: bool = True) -> dict[str, int]:
+    """Import every known dataset found, then the curated register; each is its own transaction."""
     counts = {}
-    for known, paths in found:
+    for label, step in import_steps(directory, register):
         if progress:
-            progress(known.name)
-        counts[known.name] = known.load(con, *paths)
+            progress(label)
+        counts[label.split(" (")[0]] = step(con)
     return counts

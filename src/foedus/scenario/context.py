@@ -33,6 +33,7 @@ class Link:
     threats: tuple[int, ...]
     specthrt: int | None
     articles: dict
+    notes: tuple[str, ...] = ()
 
     def label(self) -> str:
         name = self.treaty_name or self.treaty_id
@@ -51,6 +52,7 @@ class Link:
             "status": self.status,
             "coverage_end": self.coverage_end,
             "source": self.source,
+            "status_notes": list(self.notes),
         }
 
 
@@ -101,6 +103,8 @@ class ScenarioContext:
         links = []
         for i, row in enumerate(frame.itertuples(index=False)):
             threats, specthrt, articles = treaties.get(row.treaty_id, ((), None, {}))
+            if not articles and isinstance(getattr(row, "articles", None), str):
+                articles = _articles(f'{{"articles": {row.articles}}}')
             links.append(
                 Link(
                     from_ccode=int(row.from_ccode),
@@ -115,6 +119,8 @@ class ScenarioContext:
                     threats=threats,
                     specthrt=specthrt,
                     articles=articles,
+                    notes=tuple(row.status_notes.split(" | ")) if isinstance(getattr(row, "status_notes", None),
+                                                                                str) else (),
                 )
             )
         return links

@@ -123,6 +123,8 @@ def _judge(state: int, claims: list[Claim], belligerents, context, r: int, mode:
                     best.link.source, r)
         outcome.path = [*belligerents[best.link.to_ccode].path, step]
         outcome.explanation = explain(names, step, best.link, best.conditions)
+        if best.link.notes:
+            outcome.explanation += " — status note: " + "; ".join(best.link.notes)
         outcome.conflicts = _conflicts(claims, best.side, belligerents, names, mode)
         if outcome.conflicts:
             outcome.status = "conflicted"
