@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from foedus.ingest.discover import import_directory
+from foedus.ingest.discover import find_files
 from foedus.network.blocs import blocs, detect_blocs, polarization
 from foedus.network.diff import diff
 from foedus.network.snapshot import commitment_graph, defense_pairs, edge_table, write_graph
@@ -62,7 +62,8 @@ def world(tmp_path_factory):
     (directory / "atop4_01m.csv").write_text(member_rows([r for rows, _ in TREATIES for r in rows]))
     (directory / "atop4_01a.csv").write_text(alliance_rows([t for _, t in TREATIES]))
     con = connect(":memory:")
-    import_directory(con, directory)
+    for known, paths in find_files(directory):  # the datasets only: this world has no curated register
+        known.load(con, *paths)
     yield con
     con.close()
 
