@@ -26,6 +26,9 @@ CLI = {
     "triads": ("triads", "--on", "2010-06-01", "--top", "3"),
     "diff": ("diff", "--from", "1990-01-01", "--to", "2000-01-01", "--around", "PRK"),
     "scenario": ("scenario", "--attack", "USA", "--target", "PRK", "--on", "2010-06-01", "--rounds", "2"),
+    "history": ("history", "RUS", "PRK"),
+    "organization": ("org", "NATO", "--on", "2024-06-01"),
+    "memberships": ("memberships", "Iran", "--on", "2025-01-01"),
 }
 
 
@@ -75,6 +78,9 @@ def bad(client, path, status=422, **params):
         ("network", "/api/network", {"on": "1914-06-01", "types": "defense"}),
         ("triads", "/api/triads", {"on": "2010-06-01", "top": 3}),
         ("diff", "/api/diff", {"from": "1990-01-01", "to": "2000-01-01", "around": "PRK"}),
+        ("history", "/api/history", {"a": "RUS", "b": "PRK"}),
+        ("organization", "/api/organizations/NATO", {"on": "2024-06-01"}),
+        ("memberships", "/api/memberships", {"state": "Iran", "on": "2025-01-01"}),
     ],
 )
 def test_answers_are_the_cli_json(client, cli_json, key, path, params):
@@ -89,6 +95,19 @@ def test_answers_validate_against_their_models(client):
     ok(client, "/api/diff", models.Diff, **{"from": "1913-01-01", "to": "1915-01-01"})
     for triad in ok(client, "/api/triads", on="1914-06-01", top=5):
         models.Triad.model_validate(triad)
+    for period in ok(client, "/api/history", a="USA", b="Japan"):
+        models.Period.model_validate(period)
+    ok(client, "/api/organizations/csto", models.Organization, on="2020-01-01")
+    ok(client, "/api/memberships", models.Memberships, state="Russia", on="2020-01-01")
+
+
+def test_history_spans_the_datasets_and_the_register(client):
+    periods = ok(client, "/api/history", a="Russia", b="North Korea")
+    russia = [p for p in periods if p["from_ccode"] == 365 and p["status"] != "none"]
+    assert russia[0]["treaty_id"] == "atop:3440" and russia[0]["start"] == "1961-07-06"
+    last = russia[-1]
+    assert last["treaty_id"] == "reg:russia-dprk-2024" and "defense" in last["obligations"]
+    assert last["source"]["kind"] == "register" and last["source"]["citation"]
 
 
 def test_dyad_after_coverage_says_so(client):
@@ -169,7 +188,8 @@ def test_meta_lists_coverage(client):
     atop = next(d for d in meta["datasets"] if d["dataset"] == "ATOP")
     assert atop["coverage_end"] == "2016-12-31" and atop["version"]
     assert meta["dates"]["first"] == "1816-01-01" and meta["dates"]["commitments_coverage_end"] == "2016-12-31"
-    assert meta["writable"] is False and set(meta["endpoints"]) >= {"history", "organizations"}
+    assert meta["writable"] is False and meta["endpoints"] == {"history": True, "organizations": True,
+                                                               "memberships": True}
 
 
 def test_panel_downloads(client, real_db_file):
@@ -203,7 +223,7 @@ def test_page_and_docs_are_served(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/obligations", "/api/dyad", "/api/treaty/{treaty_id}", "/api/network", "/api/network/view",
                  "/api/triads", "/api/diff", "/api/scenario", "/api/panel/dyad-years", "/api/states", "/api/meta",
-                 "/api/data/import"):
+                 "/api/data/import", "/api/history", "/api/organizations/{name}", "/api/memberships"):
         assert path in spec["paths"], path
 
 
@@ -224,6 +244,8 @@ def test_unknown_state_gives_closest_matches(client):
     assert "soviet union (365)" in body["suggestions"]
     assert bad(client, "/api/diff", **{"from": "1990", "to": "2000", "around": "Oz"})["parameter"] == "around"
     assert bad(client, "/api/triads", among="USA,Oz")["parameter"] == "among"
+    assert bad(client, "/api/history", a="USA", b="Prusia")["suggestions"][0] == "prussia (255)"
+    assert bad(client, "/api/memberships", state="Atlantis")["parameter"] == "state"
 
 
 def test_bad_dates_and_parameters(client):
@@ -241,6 +263,9 @@ def test_bad_dates_and_parameters(client):
     assert "format" in bad(client, "/api/panel/state-years", format="xlsx")["detail"]
     assert "through" in bad(client, "/api/panel/state-years", through=1700)["detail"]
     assert bad(client, "/api/treaty/999999", status=404)["detail"].startswith("Unknown treaty")
+    assert "known: " in bad(client, "/api/organizations/Hansa", status=404)["detail"]
+    assert bad(client, "/api/memberships", state="RUS", on="2025-02-30")["parameter"] == "on"
+    assert "b" in bad(client, "/api/history", a="RUS")["detail"]
 
 
 def test_missing_database_is_503(tmp_path):

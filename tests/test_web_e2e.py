@@ -155,11 +155,32 @@ def test_click_a_state_then_an_edge(page):
     text = dyad.text_content()  # as written: the headings are shown in capitals
     assert "Germany owes Austria-Hungary" in text and "defense" in text and "ATOP 4.01" in text
     assert "line" in text  # each commitment names its source line
+    history = dyad.locator("#history")
+    assert history.locator(".lane").count() >= 2 and history.locator(".now").count() >= 2  # the date is marked
+    assert "1879-10-07" in history.text_content()  # the Dual Alliance, in the periods with their sources
     click_element(page, "200-740")  # the Anglo-Japanese alliance, drawn as one line
     dyad.locator("h2", has_text="Japan").wait_for()
     text = dyad.text_content()
     assert "United Kingdom owes Japan" in text and "Japan owes United Kingdom" in text and "defense" in text
     shot(page, "web_dyad_1914.png")
+
+
+def test_register_history_after_the_datasets_end(page):
+    """Past ATOP's coverage the register speaks: Russia–North Korea in 2025, the 2024 treaty in the history."""
+    page.locator("#date-input").fill("2025-01-01")
+    page.locator("#date-input").dispatch_event("change")
+    page.wait_for_selector("body[data-on='2025-01-01']")
+    click_element(page, "365-731")
+    dyad = page.locator("#dyad-panel")
+    dyad.locator("#history .lane").first.wait_for()
+    text = dyad.text_content()
+    assert "Comprehensive Strategic Partnership" in text and "reg:russia-dprk-2024" in text
+    assert "register russia-dprk-2024" in text  # the source of the register period
+    assert "1961-07-06" in text and "defense" in text
+    shot(page, "web_history_rus_prk.png")
+    click_element(page, "365")
+    page.locator("#state-panel h2", has_text="Russia").wait_for()
+    assert "CSTO" in page.locator("#memberships").text_content()
 
 
 def test_scenario_highlights_joiners_and_explains(page):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
+import threading
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -11,8 +14,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from foedus import __version__
-from foedus.api import data, errors, network, panels, queries, scenario
+from foedus.api import data, errors, network, panels, queries, register, scenario
+from foedus.api.httpcache import ResponseCache
 from foedus.api.store import Store
+from foedus.store.schema import OBLIGATIONS
+
+log = logging.getLogger("foedus.api")
 
 DESCRIPTION = """foedus: the international alliance system over HTTP — who is bound to defend whom, since when,
 on what terms, and where each fact comes from. The JSON answers are the CLI's `--json` contracts (README).
@@ -24,29 +31,47 @@ def static_dir() -> Path:
     return Path(str(resources.files("foedus"))) / "web" / "static"
 
 
+def warm(store: Store) -> None:
+    """Compute what the page asks for first: state names and the network on 1 January of the last year of
+    ATOP's coverage (the page's default date), so the first visitor does not wait for them."""
+    try:
+        with store.cursor() as cur:
+            row = cur.execute("SELECT max(coverage_end) FROM imports WHERE dataset LIKE 'ATOP%'").fetchone()
+        store.names()
+        if row and row[0]:
+            day = dt.date(row[0].year, 1, 1)
+            store.cached_json(("view", day, OBLIGATIONS), lambda: network.view_payload(store, day, OBLIGATIONS))
+    except Exception as exc:  # the first request will say what is wrong
+        log.warning("warming the caches failed: %s", exc)
+
+
 def create_app(db_path: str | None = None, token: str | None = None, data_dir: str | os.PathLike | None = None,
-               ) -> FastAPI:
+               warm_up: bool = False) -> FastAPI:
     """The app for the store at `db_path` (default: FOEDUS_DB or the default store).
 
     `token` (default: FOEDUS_API_TOKEN) enables the endpoints that change stored data, for requests that
     send it as ``Authorization: Bearer <token>``; without one the store is opened read-only.
     `data_dir` is where a re-import reads (default: FOEDUS_DATA_DIR or ../shared/data).
+    `warm_up` computes the page's first answers in a background thread when the server starts.
     """
     token = token if token is not None else os.environ.get("FOEDUS_API_TOKEN") or None
     store = Store(db_path, writable=bool(token), data_dir=data_dir)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        if warm_up:
+            threading.Thread(target=warm, args=(store,), name="foedus-warm", daemon=True).start()
         yield
         store.close()
 
     app = FastAPI(title="foedus", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.store = store
     app.state.token = token
-    app.state.endpoints = {"history": False, "organizations": False, "memberships": False}
+    app.state.endpoints = {"history": True, "organizations": True, "memberships": True}
     errors.install(app)
-    for module in (queries, network, scenario, panels, data):
+    for module in (queries, register, network, scenario, panels, data):
         app.include_router(module.router, prefix="/api")
 
     app.mount("/", StaticFiles(directory=static_dir(), html=True), name="web")
+    app.add_middleware(ResponseCache, store=store)
     return app

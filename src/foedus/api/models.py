@@ -276,3 +276,47 @@ class Error(Open):
 
 ERRORS = {422: {"model": Error, "description": "Bad input: unknown state, bad date or bad parameter"},
           503: {"model": Error, "description": "The database lacks the data"}}
+
+
+class Period(Open):
+    """One period of a dyad's history in one direction (``status`` ``none`` for a stretch without commitment)."""
+
+    from_ccode: int
+    to_ccode: int
+    start: str | None
+    end: str | None
+    obligations: list[str]
+    status: str
+    change: str | None = None
+    treaty_id: str | None = None
+    treaty_name: str | None = None
+    source: dict | None = None
+    uncertain: bool = False
+
+
+class Membership(Open):
+    ccode: int
+    role: str | None = None
+    status: str
+    since: str | None
+    uncertain: bool
+    status_notes: list[dict]
+
+
+class Organization(Open):
+    on: str
+    org_id: str
+    name: str
+    short_name: str
+    kind: str
+    founded: str | None
+    mutual_defence: bool
+    defence_article: str | None
+    members: list[Membership]
+    source: dict
+
+
+class Memberships(Open):
+    on: str
+    state: int
+    memberships: list[Membership]

@@ -26,7 +26,7 @@ def serve(
     path = db_path(db)
     if path != ":memory:" and not token and not os.path.exists(path):
         fail(f"no database at {path}: build it with `foedus data import` first")
-    app = create_app(path, token=token or "")
+    app = create_app(path, token=token or "", warm_up=True)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     console.print(f"foedus serving {path} at [bold]http://{shown}:{port}/[/] "
                   f"({'writes allowed with the token' if token else 'read-only'}); API docs at /docs")

@@ -51,7 +51,8 @@ function tags(obligations) {
 function sourceText(source) {
   if (!source) return "";
   if (source.kind === "dataset") return `${source.dataset} ${source.version}, ${source.file} line ${source.line}`;
-  return `register ${source.entry}${source.citation ? ": " + source.citation : ""}`;
+  const citation = source.citation || "";
+  return `register ${source.entry}${citation ? ": " + (citation.length > 140 ? citation.slice(0, 140) + "…" : citation) : ""}`;
 }
 
 function showError(target, error) {
@@ -146,6 +147,7 @@ async function loadNetwork() {
     paintTypes();
     document.body.dataset.on = view.on;
     document.body.dataset.types = view.types.join(",");
+    if (!document.body.dataset.ready) document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.ready = "true";
   } catch (error) {
     setStatus(`Error: ${error.message}`);
@@ -231,13 +233,19 @@ async function showState(code, switchTab = true) {
   const panel = $("#state-panel");
   pick([code]);
   try {
-    const answer = await api(`api/obligations?state=${code}&on=${app.on}`);
+    const [answer, groups] = await Promise.all([
+      api(`api/obligations?state=${code}&on=${app.on}`),
+      api(`api/memberships?state=${code}&on=${app.on}`).catch(() => ({ memberships: [] })),
+    ]);
+    const orgs = groups.memberships.map((m) => `<li><b>${esc(m.short_name)}</b> ${esc(m.name)}: ${esc(m.status)} since ${esc(m.since)}` +
+      `${m.mutual_defence ? ` — mutual defence (${esc(m.defence_article)})` : ""}${m.uncertain ? ' <span class="warn">uncertain</span>' : ""}</li>`).join("");
     const partners = new Set(answer.commitments.map((c) => (c.from_ccode === code ? c.to_ccode : c.from_ccode)));
     panel.innerHTML = `<h2>${esc(name(code))} <span class="muted">(${code})</span></h2>
       <p class="muted">${answer.commitments.length} directed commitments with ${partners.size} partners on ${esc(answer.on)}.
       Click a row for the dyad.</p>
       <table><thead><tr><th>with</th><th>obligations</th><th>treaty, dates, source</th></tr></thead>
-      <tbody>${commitmentRows(answer.commitments, { partnerOf: code })}</tbody></table>`;
+      <tbody>${commitmentRows(answer.commitments, { partnerOf: code })}</tbody></table>
+      ${orgs ? `<h3>Organizations (register)</h3><ul id="memberships">${orgs}</ul>` : ""}`;
     panel.querySelectorAll("tr[data-partner]").forEach((row) => {
       row.addEventListener("click", () => showDyad(code, Number(row.dataset.partner)));
     });
@@ -257,17 +265,72 @@ async function showDyad(a, b, switchTab = true) {
   const panel = $("#dyad-panel");
   pick([a, b]);
   try {
-    const answer = await api(`api/dyad?a=${a}&b=${b}&on=${app.on}`);
+    const [answer, periods] = await Promise.all([
+      api(`api/dyad?a=${a}&b=${b}&on=${app.on}`),
+      api(`api/history?a=${a}&b=${b}`),
+    ]);
     const ab = answer.commitments.filter((c) => c.from_ccode === a);
     const ba = answer.commitments.filter((c) => c.from_ccode === b);
     const block = (rows, from, to) => `<h3>${esc(name(from))} owes ${esc(name(to))}</h3>` + (rows.length
       ? `<table><tbody>${commitmentRows(rows)}</tbody></table>` : '<p class="muted">nothing recorded</p>');
     panel.innerHTML = `<h2>${esc(name(a))} — ${esc(name(b))}</h2>
       <p class="muted">Commitments in force on ${esc(answer.on)} (directed: asymmetric treaties differ by direction).</p>
-      ${block(ab, a, b)}${block(ba, b, a)}`;
+      ${block(ab, a, b)}${block(ba, b, a)}
+      <h3>History</h3><div id="history">${renderHistory(periods, a, b)}</div>`;
   } catch (error) {
     showError(panel, error);
   }
+}
+
+function strongest(obligations) {
+  return TYPES.find((t) => obligations.includes(t)) || "consultation";
+}
+
+/* The dyad's whole history (every source): one lane per treaty and direction on a shared time axis, the
+   shown date marked; then every period with its source. */
+function renderHistory(periods, a, b) {
+  const real = periods.filter((p) => p.status !== "none");
+  if (!real.length) return '<p class="muted">No commitment recorded between them, ever.</p>';
+  const today = new Date().toISOString().slice(0, 10);
+  const time = (iso) => Date.parse(iso.length === 4 ? `${iso}-01-01` : iso.length === 7 ? `${iso}-01` : iso);
+  const lo = Math.min(...real.map((p) => time(p.start)));
+  const hi = Math.max(...real.map((p) => time(p.end || today)), time(app.on));
+  const pct = (iso) => (100 * (time(iso) - lo)) / Math.max(hi - lo, 1);
+  const marker = `<div class="now" style="left:${pct(app.on).toFixed(2)}%" title="${esc(app.on)}"></div>`;
+  let lanes = "";
+  for (const [from, to] of [[a, b], [b, a]]) {
+    const mine = real.filter((p) => p.from_ccode === from);
+    if (!mine.length) continue;
+    lanes += `<div class="direction">${esc(abbr(from))} → ${esc(abbr(to))}</div>`;
+    const byTreaty = new Map();
+    mine.forEach((p) => { if (!byTreaty.has(p.treaty_id)) byTreaty.set(p.treaty_id, []); byTreaty.get(p.treaty_id).push(p); });
+    for (const [treaty, spans] of byTreaty) {
+      const label = spans[0].treaty_name || treaty;
+      const segments = spans.map((p) => {
+        const end = p.end || today;
+        const title = `${p.start} – ${p.end || (p.status === "unknown_after_coverage" ? "unknown after " + p.coverage_end : "in force")}: ` +
+          `${p.obligations.join(", ")}${p.uncertain ? " (uncertain)" : ""} — ${sourceText(p.source)}`;
+        const cls = `seg ${p.status === "unknown_after_coverage" ? "unknown" : ""} ${p.uncertain ? "uncertain" : ""}`;
+        return `<div class="${cls}" title="${esc(title)}" style="left:${pct(p.start).toFixed(2)}%;` +
+          `width:${Math.max(pct(end) - pct(p.start), 0.6).toFixed(2)}%;background:${app.colors[strongest(p.obligations)]}"></div>`;
+      }).join("");
+      lanes += `<div class="lane"><div class="label" title="${esc(label)}">${esc(label)}</div><div class="bar">${segments}${marker}</div></div>`;
+    }
+  }
+  const axis = `<div class="lane axis"><div></div><div class="ticks"><span>${new Date(lo).getUTCFullYear()}</span>` +
+    `<span>${new Date(hi).getUTCFullYear()}</span></div></div>`;
+  const rows = periods.map((p) => {
+    const end = p.end || (p.status === "unknown_after_coverage" ? `unknown after ${p.coverage_end}` : p.status === "none" ? "" : "in force");
+    const what = p.status === "none" ? '<span class="muted">no commitment</span>' : tags(p.obligations);
+    const treaty = p.treaty_id ? `${esc(p.treaty_name || p.treaty_id)} (${esc(p.treaty_id)})` : "";
+    const mark = p.uncertain ? ' <span class="warn">uncertain</span>' : "";
+    return `<tr><td>${esc(abbr(p.from_ccode))} → ${esc(abbr(p.to_ccode))}</td><td>${esc(p.start)} – ${esc(end)}${mark}</td>
+      <td>${what}<div class="source">${esc(p.change || "")}</div></td>
+      <td>${treaty}<div class="source">${esc(p.status === "none" ? "" : sourceText(p.source))}</div></td></tr>`;
+  }).join("");
+  return `<div class="timeline">${lanes}${axis}</div>
+    <table class="periods"><thead><tr><th></th><th>period</th><th>obligations</th><th>treaty, source</th></tr></thead>
+    <tbody>${rows}</tbody></table>`;
 }
 
 /* ------------------------------------------------------------------ scenarios */

@@ -1,0 +1,71 @@
+"""The curated register's views: a dyad's whole history, organizations and a state's memberships."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from foedus.api import models
+from foedus.api.errors import NotFound
+from foedus.api.params import Answer, day, state
+from foedus.errors import FoedusError
+from foedus.query.history import history as history_query
+from foedus.query.organizations import memberships as memberships_query
+from foedus.query.organizations import organization as organization_query
+
+router = APIRouter(tags=["register"])
+
+
+@router.get("/history", response_model=list[models.Period], responses=models.ERRORS)
+async def history(
+    a: str = Query(..., max_length=100, description="First state"),
+    b: str = Query(..., max_length=100, description="Second state"),
+    answer: Answer = Depends(),
+) -> Response:
+    """Every commitment between A and B from any source, as periods each way, gaps included
+    (`foedus history --json`)."""
+    store = answer.store
+
+    def compute():
+        names = store.names()
+        code_a, code_b = state(names, a, "a"), state(names, b, "b")
+        with store.cursor() as cur:
+            return history_query(cur, code_a, code_b)
+
+    return await answer(("history", a.strip().casefold(), b.strip().casefold()), compute)
+
+
+@router.get("/organizations/{name}", response_model=models.Organization,
+            responses={**models.ERRORS, 404: {"model": models.Error, "description": "No such organization"}})
+async def organization(
+    name: str = Path(..., max_length=100, description="NATO, CSTO, SCO, BRICS, AUKUS, Quad, ANZUS …"),
+    on: str | None = Query(None, description="Date YYYY-MM-DD (default: today)"),
+    answer: Answer = Depends(),
+) -> Response:
+    """An organization's members and their status on a date (`foedus org --json`)."""
+    date, store = day(on), answer.store
+
+    def compute():
+        with store.cursor() as cur:
+            try:
+                return organization_query(cur, name, date)
+            except FoedusError as exc:
+                raise NotFound(str(exc)) from None
+
+    return await answer(("organization", name.strip().casefold(), date), compute)
+
+
+@router.get("/memberships", response_model=models.Memberships, responses=models.ERRORS)
+async def memberships(
+    state_: str = Query(..., alias="state", max_length=100, description="State: COW code, abbreviation, ISO3 or name"),
+    on: str | None = Query(None, description="Date YYYY-MM-DD (default: today)"),
+    answer: Answer = Depends(),
+) -> Response:
+    """The organizations a state belongs to on a date, with its status in each (`foedus memberships --json`)."""
+    date, store = day(on), answer.store
+
+    def compute():
+        code = state(store.names(), state_, "state")
+        with store.cursor() as cur:
+            return memberships_query(cur, code, date)
+
+    return await answer(("memberships", state_.strip().casefold(), date), compute)
