@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from foedus.errors import NotImportedError, UnknownStateError
+from foedus.ingest.atop import ATOP_EXTRA_CODES
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,17 @@ class StateNames:
         for code, (_, name) in self.gw.items():
             self.by_name.setdefault(name.casefold(), self._gw_code_to_cow(code))
         self.iso = _iso3_table()
+        # Codes a dataset uses that neither state list has (ATOP's 8152, Annam).
+        self.extra = {code: (str(code), label.split(" (")[0]) for code, label in ATOP_EXTRA_CODES.items()}
 
     def name(self, code: int) -> str:
-        if code in self.cow:
-            return self.cow[code][1]
-        if code in self.gw:
-            return self.gw[code][1]
+        for table in (self.cow, self.gw, self.extra):
+            if code in table:
+                return table[code][1]
         return str(code)
 
     def abbr(self, code: int) -> str:
-        return (self.cow.get(code) or self.gw.get(code) or (str(code), ""))[0]
+        return (self.cow.get(code) or self.gw.get(code) or self.extra.get(code) or (str(code), ""))[0]
 
     def _gw_code_to_cow(self, gw: int) -> int:
         return _gw_to_cow().get(gw, gw)
@@ -101,7 +103,7 @@ class StateNames:
             return self._explicit(prefix.lower(), rest.strip(), raw)
         if re.fullmatch(r"\d{1,4}", raw):
             code = int(raw)
-            if code in self.cow or code in self.gw:
+            if code in self.cow or code in self.gw or code in self.extra:
                 return Resolution(code, self.name(code), f"COW code {code}")
             raise UnknownStateError(raw, [])
         folded = raw.casefold()

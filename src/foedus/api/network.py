@@ -22,7 +22,7 @@ TypesQuery = Query(None, description="Obligation types, comma-separated (default
 
 def _graph(store: Store, date, wanted: tuple[str, ...], multi: bool):
     """The library's commitment graph, built on the cached commitments of the date."""
-    frame = commitments_on(store.directed(date), date, wanted)
+    frame = commitments_on(None, date, wanted, frame=store.directed(date))
     with store.cursor() as cur:
         return commitment_graph(cur, date, types=wanted, multi=multi, frame=frame)
 

@@ -117,7 +117,7 @@ async def obligations(
         names = store.names()
         code = state(names, state_, "state")
         return {"on": date.isoformat(), "state": code,
-                "commitments": records(obligations_query(store.directed(date), code, date), names)}
+                "commitments": records(obligations_query(None, code, date, frame=store.directed(date)), names)}
 
     return await answer(("obligations", state_.strip().casefold(), date), compute)
 
@@ -137,7 +137,7 @@ async def dyad(
         names = store.names()
         code_a, code_b = state(names, a, "a"), state(names, b, "b")
         return {"on": date.isoformat(), "a": code_a, "b": code_b,
-                "commitments": records(dyad_query(store.directed(date), code_a, code_b, date), names)}
+                "commitments": records(dyad_query(None, code_a, code_b, date, frame=store.directed(date)), names)}
 
     return await answer(("dyad", a.strip().casefold(), b.strip().casefold(), date), compute)
 

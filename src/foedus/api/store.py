@@ -100,27 +100,6 @@ class LRU:
         return len(self._data)
 
 
-class _DirectedOnly:
-    """Stands in for a connection inside :func:`foedus.query.directed_commitments`, answering its one
-    query with a frame computed earlier for the same date.
-
-    It lets the library's own ``dyad``, ``obligations`` and ``commitments_on`` run unchanged on a
-    cached frame (no filter is written twice). Any other query is refused loudly, so a change in the
-    library shows up as an error in the tests, not as a wrong answer.
-    """
-
-    def __init__(self, on: dt.date, frame: pd.DataFrame):
-        self.on, self.frame = on, frame
-
-    def execute(self, sql: str, parameters=None):
-        if sql is not commitments_module.SQL or parameters != {"on": self.on}:
-            raise RuntimeError("cached commitments answer only directed_commitments() for their own date")
-        return self
-
-    def df(self) -> pd.DataFrame:
-        return self.frame.copy(deep=False)
-
-
 class Store:
     """The shared connection and the caches of one server."""
 
@@ -177,13 +156,13 @@ class Store:
                 self._names = StateNames(cur)
         return self._names
 
-    def directed(self, on: dt.date) -> _DirectedOnly:
-        """The directed commitments on `on`, as a stand-in connection for the query functions."""
+    def directed(self, on: dt.date) -> pd.DataFrame:
+        """The directed commitments on `on` (cached per date; callers must not modify the frame)."""
         def compute():
             with self.cursor() as cur:
                 return commitments_module.directed_commitments(cur, on)
 
-        return _DirectedOnly(on, self.frames.get_or_compute((self.generation, on), compute))
+        return self.frames.get_or_compute((self.generation, on), compute)
 
     def context(self, on: dt.date) -> ScenarioContext:
         def compute():

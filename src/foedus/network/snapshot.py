@@ -138,9 +138,12 @@ def coverage_text(con, keep: tuple[str, ...] | None = None) -> str:
     return "; ".join(_coverage_item(*row) for row in coverage(con) if keep is None or any(k in row[0] for k in keep))
 
 
-def commitments_on(con, on, types=None, known_only: bool = False) -> pd.DataFrame:
-    """Directed commitments on `on` that carry at least one of `types`, only those types kept true."""
-    frame = directed_commitments(con, on)
+def commitments_on(con, on, types=None, known_only: bool = False, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Directed commitments on `on` that carry at least one of `types`, only those types kept true.
+
+    `frame`: the directed commitments of that date, when the caller already has them.
+    """
+    frame = directed_commitments(con, on) if frame is None else frame
     wanted = parse_types(types)
     dropped = [t for t in OBLIGATIONS if t not in wanted]
     if dropped:

@@ -122,16 +122,19 @@ def _for_state(frame: pd.DataFrame, code: int) -> pd.DataFrame:
     return frame[(frame.from_ccode == code) | (frame.to_ccode == code)].reset_index(drop=True)
 
 
-def obligations(con, state: int, on: str | dt.date | None = None) -> pd.DataFrame:
-    """Commitments in force on `on` that `state` owes or is owed, by partner."""
-    frame = _for_state(directed_commitments(con, on), int(state))
+def obligations(con, state: int, on: str | dt.date | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Commitments in force on `on` that `state` owes or is owed, by partner.
+
+    `frame`: the directed commitments of that date, when the caller already has them.
+    """
+    frame = _for_state(directed_commitments(con, on) if frame is None else frame, int(state))
     partner = frame.to_ccode.where(frame.from_ccode == int(state), frame.from_ccode)
     return frame.assign(_p=partner).sort_values(["_p", "from_ccode", "treaty_id"]).drop(columns="_p")
 
 
-def dyad(con, a: int, b: int, on: str | dt.date | None = None) -> pd.DataFrame:
-    """What A owes B and what B owes A on `on` (directed rows, A→B first)."""
-    frame = directed_commitments(con, on)
+def dyad(con, a: int, b: int, on: str | dt.date | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What A owes B and what B owes A on `on` (directed rows, A→B first); `frame` as in `obligations`."""
+    frame = directed_commitments(con, on) if frame is None else frame
     pair = frame[
         ((frame.from_ccode == int(a)) & (frame.to_ccode == int(b)))
         | ((frame.from_ccode == int(b)) & (frame.to_ccode == int(a)))
