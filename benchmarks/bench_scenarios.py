@@ -42,10 +42,18 @@ def main() -> None:
               "(target < 20 ms)")
         median, best = timed(lambda s=scenario: monte_carlo(context, s, draws=100_000, seed=1), repeat=3)
         print(f"Monte Carlo 100,000 draws, 3 rounds, {mode}: median {median:.3f} s, best {best:.3f} s (target < 1 s)")
-    for mode in ("legal", "chain"):
-        median, best = timed(lambda m=mode: sweep(con, on, rounds=3, mode=m, context=context), repeat=3)
-        pairs = len(sweep(con, on, rounds=1, context=context))
-        print(f"all {pairs:,} ordered pairs on {on}, 3 rounds, {mode}: median {median:.3f} s (target < 10 s)")
+    recent = dt.date(2025, 1, 1)
+    start = time.perf_counter()
+    recent_context = ScenarioContext(con, recent)
+    print(f"context for {recent} (ATOP merged with the register): {time.perf_counter() - start:.3f} s")
+    scenario = Scenario(on=recent, attackers=(2,), targets=(731,), rounds=3, mode="chain")
+    median, best = timed(lambda: run_scenario(recent_context, scenario), repeat=20)
+    print(f"one scenario USA→DPRK on {recent}, 3 rounds, chain: median {median * 1000:.1f} ms (target < 20 ms)")
+    for day, ctx in ((on, context), (recent, recent_context)):
+        for mode in ("legal", "chain"):
+            median, best = timed(lambda m=mode, d=day, c=ctx: sweep(con, d, rounds=3, mode=m, context=c), repeat=3)
+            pairs = len(sweep(con, day, rounds=1, context=ctx))
+            print(f"all {pairs:,} ordered pairs on {day}, 3 rounds, {mode}: median {median:.3f} s (target < 10 s)")
 
 
 if __name__ == "__main__":
