@@ -115,3 +115,17 @@ def test_attack_on_russia_in_2025_obliges_dprk_china_only_consults(context_2025)
 def test_armenia_freeze_is_shown_on_its_csto_obligation(context_2025):
     states = by_code(run_scenario(context_2025, Scenario(on=dt.date(2025, 1, 1), attackers=(2,), targets=(365,))))
     assert "frozen" in states[371]["explanation"].lower()
+
+
+def test_cli_reliability_per_obligation_type(real_db_file):
+    result = CliRunner().invoke(app, ["scenario", "--attack", "USA", "--target", "PRK", "--on", "2010-06-01",
+                                      "--reliability", "defense=0.5,offense=0.9", "--draws", "4000", "--json",
+                                      "--db", real_db_file])
+    assert result.exit_code == 0, result.output
+    mc = json.loads(result.stdout)["monte_carlo"]
+    assert mc["reliability"] == {"defense": 0.5, "offense": 0.9}
+    china = [s for s in mc["states"] if s["ccode"] == 710][0]
+    assert abs(china["p_join_target"] - 0.5) < 0.05
+    bad = CliRunner().invoke(app, ["scenario", "--attack", "USA", "--target", "PRK", "--reliability", "loyalty=1",
+                                   "--db", real_db_file])
+    assert bad.exit_code == 2 and "--reliability" in bad.output

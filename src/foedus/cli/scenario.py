@@ -42,6 +42,22 @@ def _where(names: StateNames, text: str | None):
     return names.resolve(text).code
 
 
+def _reliability(text: str) -> float | dict:
+    """'0.75' or 'defense=0.8,offense=0.6'."""
+    try:
+        if "=" not in text:
+            return float(text)
+        table = {}
+        for part in text.split(","):
+            kind, _, value = part.partition("=")
+            if kind.strip() not in ("defense", "offense"):
+                raise ValueError(f"unknown obligation type '{kind.strip()}' (defense, offense)")
+            table[kind.strip()] = float(value)
+        return table
+    except ValueError as exc:
+        fail(f"--reliability: '{text}' is not a probability or a table like defense=0.8,offense=0.6 ({exc})")
+
+
 def _capability_line(side: str, info: dict) -> str:
     cap = info["capability"]
     if cap["year"] is None:
@@ -63,7 +79,10 @@ def scenario(
     assume_in_force: bool = typer.Option(
         False, "--assume-in-force", help="Treat commitments last seen in force past a dataset's coverage as binding"
     ),
-    reliability: float = typer.Option(None, "--reliability", help="Monte Carlo: probability an obligation is honoured"),
+    reliability: str = typer.Option(
+        None, "--reliability",
+        help="Monte Carlo: probability an obligation is honoured, e.g. 0.75, or per type: defense=0.8,offense=0.6",
+    ),
     draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws"),
     seed: int = typer.Option(0, "--seed", help="Monte Carlo seed"),
     show_all: bool = typer.Option(False, "--all", help="Also list consultation, neutrality and non-aggression states"),
@@ -82,7 +101,8 @@ def scenario(
         context = ScenarioContext(con, day)
         result = run_scenario(context, model)
         if reliability is not None:
-            result["monte_carlo"] = monte_carlo(context, model, draws=draws, reliability=reliability, seed=seed)
+            result["monte_carlo"] = monte_carlo(context, model, draws=draws, reliability=_reliability(reliability),
+                                                seed=seed)
         if as_json:
             print_json(result)
             return
