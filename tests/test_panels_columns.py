@@ -8,8 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from foedus.config import data_dir
-from foedus.ingest.discover import import_directory
 from foedus.panels import (
     add_atop_alliance,
     add_majors,
@@ -19,7 +17,6 @@ from foedus.panels import (
     create_stateyears,
 )
 from foedus.query.commitments import directed_commitments
-from foedus.store import connect
 
 ATOP = ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]
 NONE = dict.fromkeys(["defense", "offense", "neutral", "nonagg", "consul"], 0)
@@ -27,11 +24,8 @@ NMC = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
 
 
 @pytest.fixture(scope="module")
-def con():
-    store = connect(":memory:")
-    import_directory(store, data_dir())
-    yield store
-    store.close()
+def con(real_store):
+    return real_store
 
 
 @pytest.fixture(scope="module")

@@ -9,19 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from foedus.config import data_dir
 from foedus.errors import NotImportedError
-from foedus.ingest.discover import import_directory
 from foedus.panels import create_dyadyears, create_stateyears
 from foedus.store import connect
 
 
 @pytest.fixture(scope="module")
-def con():
-    store = connect(":memory:")
-    import_directory(store, data_dir())
-    yield store
-    store.close()
+def con(real_store):
+    return real_store
 
 
 @pytest.fixture(scope="module")
