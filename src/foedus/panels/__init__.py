@@ -9,9 +9,8 @@ Every verb reads the foedus store (a DuckDB connection passed as `con`, or the d
 returns a new DataFrame, leaves its input as it was, and records in `df.attrs["foedus"]["sources"]`
 which dataset and version filled each column.
 
-Adding a step: `ADD_STEPS` maps the names the CLI's `--add` accepts to verbs. A register-based
-alliance step (`add_register_alliance`, not written yet) should call
-`alliance.add_alliance_columns(df, con, treaties="reg:", prefix=...)` and register itself here.
+Adding a step: `ADD_STEPS` maps the names the CLI's `--add` accepts to verbs. `add_register_alliance`
+continues the alliance columns past ATOP's coverage with the curated register (1 or NA).
 """
 
 from foedus.panels.alliance import add_alliance_columns
@@ -21,9 +20,10 @@ from foedus.panels.dyadyears import create_dyadyears
 from foedus.panels.majors import add_majors
 from foedus.panels.nmc import add_nmc
 from foedus.panels.output import write_panel
+from foedus.panels.register_alliance import add_register_alliance
 from foedus.panels.stateyears import create_stateyears
 
-ADD_STEPS = {"atop": add_atop_alliance, "nmc": add_nmc, "majors": add_majors}
+ADD_STEPS = {"atop": add_atop_alliance, "nmc": add_nmc, "majors": add_majors, "register": add_register_alliance}
 
 __all__ = [
     "ADD_STEPS",
@@ -31,6 +31,7 @@ __all__ = [
     "add_atop_alliance",
     "add_majors",
     "add_nmc",
+    "add_register_alliance",
     "cite",
     "create_dyadyears",
     "create_stateyears",

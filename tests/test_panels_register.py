@@ -1,0 +1,79 @@
+"""add_register_alliance: ATOP within coverage, the register-confirmed merged view after it (1 or NA)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from foedus.cli import app
+from foedus.panels import add_atop_alliance, add_register_alliance, cite, create_dyadyears, create_stateyears
+
+COLUMNS = ["alliance_defense", "alliance_offense", "alliance_neutral", "alliance_nonagg", "alliance_consul"]
+
+
+@pytest.fixture(scope="module")
+def panel(real_store):
+    return create_dyadyears(real_store, since=2010, through=2025)
+
+
+@pytest.fixture(scope="module")
+def extended(real_store, panel):
+    return add_register_alliance(panel, real_store)
+
+
+def row(frame, a, b, year):
+    found = frame[(frame.ccode1 == a) & (frame.ccode2 == b) & (frame.year == year)]
+    assert len(found) == 1
+    return found.iloc[0]
+
+
+def test_russia_dprk_after_coverage(extended):
+    assert row(extended, 365, 731, 2025).alliance_defense == 1  # the 2024 treaty, Art. 4
+    in_2020 = row(extended, 365, 731, 2020)
+    assert pd.isna(in_2020.alliance_defense)  # nothing known says defense in 2020
+    assert in_2020.alliance_consul == 1  # ATOP 4940, confirmed by the register until 2024-12-04
+
+
+def test_china_dprk_confirmed_and_russia_china(extended):
+    assert row(extended, 710, 731, 2020).alliance_defense == 1
+    russia_china = row(extended, 365, 710, 2025)
+    assert russia_china.alliance_consul == 1 and pd.isna(russia_china.alliance_defense)
+
+
+def test_unknown_after_coverage_is_na_never_zero(extended):
+    cuba = row(extended, 40, 731, 2020)  # ATOP 3975, not in the register
+    assert all(pd.isna(cuba[c]) for c in COLUMNS)
+    later = extended[extended.year > 2016]
+    assert not (later[COLUMNS] == 0).any().any()
+
+
+def test_equal_to_atop_within_coverage(real_store, panel, extended):
+    atop = add_atop_alliance(panel, real_store)
+    inside = extended.year <= 2016
+    for column in COLUMNS:
+        expected = atop.loc[inside, column.replace("alliance_", "atop_")].astype("Int8")
+        assert extended.loc[inside, column].astype("Int8").equals(expected)
+
+
+def test_input_untouched_and_provenance(panel, extended):
+    assert not any(c in panel.columns for c in COLUMNS)
+    source = extended.attrs["foedus"]["sources"]["alliance_defense"]
+    assert "register" in source["dataset"] and "4.01" in source["version"]
+    assert "register" in cite(extended).lower()
+
+
+def test_state_years(real_store):
+    states = add_register_alliance(create_stateyears(real_store, through=2025), real_store)
+    russia = states[(states.ccode == 365) & (states.year == 2025)].iloc[0]
+    assert russia.alliance_defense == 1
+
+
+def test_cli_add_register(real_db_file, tmp_path):
+    out = tmp_path / "x.csv"
+    result = CliRunner().invoke(app, ["panel", "dyad-years", "--through", "2025", "--since", "2015", "--add",
+                                      "register", "--out", str(out), "--db", real_db_file])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert set(COLUMNS) <= set(frame.columns)
+    assert frame[(frame.ccode1 == 365) & (frame.ccode2 == 731) & (frame.year == 2025)].alliance_defense.iloc[0] == 1
