@@ -20,6 +20,14 @@ def _label(record: dict) -> str:
     return f"{name} [{record['treaty_id']}]" if name else record["treaty_id"]
 
 
+def _source(source: dict) -> str:
+    """Short source text: the dataset line, or the register entry with its first citation."""
+    if source["kind"] != "register":
+        return source_text(source)
+    first = (source.get("citation") or "").split(" | ")[0]
+    return f"register {source['dataset']} {source['entry']}; {first}".rstrip("; ")
+
+
 def _terms(record: dict | None) -> str:
     if record is None:
         return "nothing"
@@ -38,7 +46,7 @@ def pair_lines(names: StateNames, state: int, rows: list[dict]) -> list[str]:
     for partners in by_treaty.values():
         sample = next(iter(next(iter(partners.values())).values()))
         note = f" — {sample['note']}" if sample.get("note") else ""
-        source = source_text(sample["source"])
+        source = _source(sample["source"])
         if len(partners) > COLLAPSE_ABOVE:
             terms = {_terms(d.get("owes")) for d in partners.values()}
             listed = ", ".join(names.abbr(p) for p in sorted(partners))
