@@ -159,3 +159,48 @@ class StateNames:
 def resolve_state(con, text: str | int) -> int:
     """The COW code for `text`; raises UnknownStateError with the closest matches."""
     return StateNames(con).resolve(text).code
+
+
+@lru_cache(maxsize=1)
+def _iso3_to_cow() -> dict[str, tuple[int, str]]:
+    table = {}
+    for iso, (gw, name) in _iso3_table().items():
+        if gw == gw:  # NaN: no state
+            code = int(gw)
+            table[str(iso).upper()] = (_gw_to_cow().get(code, code), name)
+    return table
+
+
+@lru_cache(maxsize=4096)
+def resolve_offline(text: str | int) -> int:
+    """The COW code for `text` without a database (codes, aliases, ISO3 codes, modern names).
+
+    For tools that must work before any import (the sanctions checker); it knows no COW
+    abbreviations or historical names beyond `data/state_aliases.csv`.
+    """
+    raw = str(text).strip()
+    if re.fullmatch(r"\d{1,4}", raw):
+        return int(raw)
+    if not raw:
+        raise UnknownStateError(raw, [])
+    folded = raw.casefold()
+    if folded in _aliases():
+        return _aliases()[folded]
+    table = _iso3_to_cow()
+    if raw.upper() in table:
+        return table[raw.upper()][0]
+    iso = _converter().convert(raw, to="ISO3", not_found=None)
+    if isinstance(iso, str) and iso.upper() in table:
+        return table[iso.upper()][0]
+    names = {name.casefold(): code for code, name in table.values()} | _aliases()
+    matches = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.6)
+    raise UnknownStateError(raw, [f"{m} ({names[m]})" for m in matches])
+
+
+@lru_cache(maxsize=512)
+def offline_name(code: int) -> str:
+    """A short English name for a COW code without a database (the code itself if unknown)."""
+    for cow, name in _iso3_to_cow().values():
+        if cow == int(code):
+            return name
+    return str(code)
