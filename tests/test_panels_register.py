@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from foedus.cli import app
 from foedus.panels import add_atop_alliance, add_register_alliance, cite, create_dyadyears, create_stateyears
+from foedus.panels.register_alliance import reading_dates
 
 COLUMNS = ["alliance_defense", "alliance_offense", "alliance_neutral", "alliance_nonagg", "alliance_consul"]
 
@@ -30,6 +31,8 @@ def row(frame, a, b, year):
 
 def test_russia_dprk_after_coverage(extended):
     assert row(extended, 365, 731, 2025).alliance_defense == 1  # the 2024 treaty, Art. 4
+    assert row(extended, 731, 365, 2025).alliance_defense == 1
+    assert row(extended, 365, 731, 2024).alliance_defense == 1  # in force from 2024-12-04
     in_2020 = row(extended, 365, 731, 2020)
     assert pd.isna(in_2020.alliance_defense)  # nothing known says defense in 2020
     assert in_2020.alliance_consul == 1  # ATOP 4940, confirmed by the register until 2024-12-04
@@ -56,17 +59,55 @@ def test_equal_to_atop_within_coverage(real_store, panel, extended):
         assert extended.loc[inside, column].astype("Int8").equals(expected)
 
 
-def test_input_untouched_and_provenance(panel, extended):
-    assert not any(c in panel.columns for c in COLUMNS)
+def test_input_untouched_and_provenance(real_store):
+    panel = create_dyadyears(real_store, since=2014, through=2025)
+    before, attrs = panel.copy(), dict(panel.attrs)
+    extended = add_register_alliance(panel, real_store)
+    pd.testing.assert_frame_equal(panel, before)
+    assert panel.attrs == attrs and not any(c in panel.columns for c in COLUMNS)
     source = extended.attrs["foedus"]["sources"]["alliance_defense"]
     assert "register" in source["dataset"] and "4.01" in source["version"]
-    assert "register" in cite(extended).lower()
+    assert source["register_checked"] and "dprk.yaml" in source["register_files"]
+    assert "russia-dprk-2024" in source["register_entries"]
+    assert "register" in cite(extended).lower() and "Leeds" in cite(extended)
+
+
+def test_reading_dates_catch_mid_year_starts(real_store):
+    dates = [d.isoformat() for d in reading_dates(real_store, [2023, 2024])]
+    assert dates[0] == "2023-01-01" and "2024-01-01" in dates and "2024-12-04" in dates
+    assert all(d[:4] in ("2023", "2024") for d in dates)
+    assert reading_dates(real_store, []) == []
+
+
+def test_non_directed_is_either_direction(real_store, extended):
+    undirected = add_register_alliance(create_dyadyears(real_store, directed=False, since=2010, through=2025),
+                                       real_store)
+    both = extended.assign(a=extended[["ccode1", "ccode2"]].min(axis=1), b=extended[["ccode1", "ccode2"]].max(axis=1))
+    expected = both.groupby(["a", "b", "year"])[COLUMNS].max().reset_index()
+    got = undirected.merge(expected, left_on=["ccode1", "ccode2", "year"], right_on=["a", "b", "year"],
+                           suffixes=("", "_d"))
+    assert len(got) == len(undirected)
+    for column in COLUMNS:
+        assert got[column].astype("Int8").equals(got[f"{column}_d"].astype("Int8"))
+    assert row(undirected, 365, 731, 2020).alliance_consul == 1
+
+
+def test_within_coverage_only(real_store):
+    panel = create_dyadyears(real_store, since=2012, through=2016)
+    out = add_register_alliance(panel, real_store)
+    assert not out[COLUMNS].isna().any().any()
 
 
 def test_state_years(real_store):
-    states = add_register_alliance(create_stateyears(real_store, through=2025), real_store)
+    frame = create_stateyears(real_store, through=2025)
+    states = add_register_alliance(frame, real_store)
     russia = states[(states.ccode == 365) & (states.year == 2025)].iloc[0]
     assert russia.alliance_defense == 1
+    atop = add_atop_alliance(frame, real_store)
+    inside = states.year <= 2016  # 1816-2016: every year of ATOP's coverage
+    for column in COLUMNS:
+        assert states.loc[inside, column].equals(atop.loc[inside, column.replace("alliance_", "atop_")])
+    assert not (states.loc[~inside, COLUMNS] == 0).any().any()
 
 
 def test_cli_add_register(real_db_file, tmp_path):
@@ -77,3 +118,12 @@ def test_cli_add_register(real_db_file, tmp_path):
     frame = pd.read_csv(out)
     assert set(COLUMNS) <= set(frame.columns)
     assert frame[(frame.ccode1 == 365) & (frame.ccode2 == 731) & (frame.year == 2025)].alliance_defense.iloc[0] == 1
+
+
+def test_equal_to_atop_in_sampled_years_of_the_full_panel(real_store):
+    full = create_dyadyears(real_store, through=2024)
+    sample = full[full.year.isin([1816, 1871, 1914, 1939, 1950, 1975, 1990, 2016])].reset_index(drop=True)
+    out, atop = add_register_alliance(sample, real_store), add_atop_alliance(sample, real_store)
+    for column in COLUMNS:
+        assert out[column].equals(atop[column.replace("alliance_", "atop_")])
+    assert (out.alliance_defense == 1).sum() > 1000
