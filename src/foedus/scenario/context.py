@@ -56,15 +56,15 @@ class Link:
         }
 
 
-def _articles(attributes) -> dict:
-    if not isinstance(attributes, str):
+def _articles(text) -> dict:
+    """The merged view's `articles` column (JSON object: obligation -> article), or {}."""
+    if not isinstance(text, str):
         return {}
     try:
-        data = json.loads(attributes)
+        data = json.loads(text)
     except ValueError:
         return {}
-    articles = data.get("articles") if isinstance(data, dict) else None
-    return articles if isinstance(articles, dict) else {}
+    return data if isinstance(data, dict) else {}
 
 
 class ScenarioContext:
@@ -88,13 +88,13 @@ class ScenarioContext:
 
     @staticmethod
     def _links(con, frame: pd.DataFrame) -> list[Link]:
-        """Links from the directed commitments, with per-treaty facts parsed once."""
+        """Links from the directed commitments, with per-treaty threat identities read once."""
         treaties = {}
-        for tid, specthrt, t1, t2, attributes in con.execute(
-            "SELECT treaty_id, specthrt, statthr1, statthr2, attributes FROM treaties"
+        for tid, specthrt, t1, t2 in con.execute(
+            "SELECT treaty_id, specthrt, statthr1, statthr2 FROM treaties"
         ).fetchall():
-            threats = tuple(int(t) for t in (t1, t2) if t)
-            treaties[tid] = (threats, specthrt, _articles(attributes))
+            treaties[tid] = (tuple(int(t) for t in (t1, t2) if t), specthrt)
+        articles_by_text: dict = {}
         flags = frame[list(CONDITION_FLAGS)].fillna(False).astype(bool).to_numpy()
         flag_names = np.array(list(CONDITION_FLAGS))
         obligations = frame[list(OBLIGATIONS)].astype(bool).to_numpy()
@@ -102,9 +102,11 @@ class ScenarioContext:
         coverage = pd.to_datetime(frame["coverage_end"]).dt.strftime("%Y-%m-%d")
         links = []
         for i, row in enumerate(frame.itertuples(index=False)):
-            threats, specthrt, articles = treaties.get(row.treaty_id, ((), None, {}))
-            if not articles and isinstance(getattr(row, "articles", None), str):
-                articles = _articles(f'{{"articles": {row.articles}}}')
+            threats, specthrt = treaties.get(row.treaty_id, ((), None))
+            text = getattr(row, "articles", None)
+            if text not in articles_by_text:
+                articles_by_text[text] = _articles(text)
+            articles = articles_by_text[text]
             links.append(
                 Link(
                     from_ccode=int(row.from_ccode),
