@@ -31,3 +31,18 @@ class UnknownStateError(FoedusError):
 
 class NotImportedError(FoedusError):
     """The database lacks data a query needs."""
+
+
+class BadInputError(FoedusError, ValueError):
+    """Input the user can fix: names the argument (CLI option or API parameter) and says how to fix it.
+
+    The CLI maps it to a one-line error and exit code 2; the API to HTTP 422 with ``parameter``.
+    Anything that is not a :class:`FoedusError` is a bug in foedus, never the user's fault.
+    """
+
+    def __init__(self, parameter: str, message: str, fix: str | None = None, **extra):
+        self.parameter, self.message, self.fix, self.extra = parameter, message, fix, extra
+        text = f"{parameter}: {message}" if parameter else message
+        if fix:
+            text += f" ({fix})"
+        super().__init__(text)
