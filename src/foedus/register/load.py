@@ -13,33 +13,25 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from foedus.errors import FoedusError
 from foedus.register.model import DatasetUpdate, Organization, RegisterFile, StatusNote, Treaty
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so the model validates them (and names a bad one)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+from foedus.yamlload import TextDatesLoader, YamlLoadError, load_model
 
 
 class RegisterError(FoedusError):
     """A register file is invalid: names the file, entry and field."""
 
-    def __init__(self, file: str, message: str, entry: str | None = None, field: str | None = None):
-        self.file, self.entry, self.field, self.reason = file, entry, field, message
+    def __init__(
+        self, file: str, message: str, entry: str | None = None, field: str | None = None, line: int | None = None
+    ):
+        self.file, self.entry, self.field, self.reason, self.line = file, entry, field, message, line
         where = file
         if entry is not None:
             where += f", entry '{entry}'"
         if field is not None:
             where += f", field '{field}'"
+        if line is not None:
+            where += f", line {line}"
         super().__init__(f"{where}: {message}")
 
 
@@ -71,42 +63,25 @@ def default_directory() -> Path:
     return Path(str(resources.files("foedus.register").joinpath("data")))
 
 
-def _location(raw: dict, loc: tuple) -> tuple[str | None, str | None]:
-    """(entry id, dotted field path) for a pydantic error location in a file's raw data."""
-    if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
-        entries = raw.get("entries") if isinstance(raw, dict) else None
-        entry = None
-        if isinstance(entries, list) and loc[1] < len(entries) and isinstance(entries[loc[1]], dict):
-            entry = entries[loc[1]].get("id")
-        entry = str(entry) if entry is not None else f"#{loc[1] + 1}"
-        rest = [
-            str(p) for p in loc[2:] if p not in {"treaty", "dataset_update", "organization", "status_note"}
-        ]
-        path = ""
-        for part in rest:
-            path += f"[{part}]" if part.isdigit() else (f".{part}" if path else part)
-        return entry, path or None
-    return None, ".".join(str(p) for p in loc) or None
+_KIND_TAGS = frozenset({"treaty", "dataset_update", "organization", "status_note", "invocation"})
 
 
 def load_file(path: Path) -> RegisterFile:
-    name = Path(path).name
+    """One register file, validated (via the shared loader `foedus.yamlload`)."""
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe loader)
-    except yaml.YAMLError as exc:
-        raise RegisterError(name, f"not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise RegisterError(name, "a register file is a mapping with 'title', 'checked' and 'entries'")
-    try:
-        return RegisterFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        entry, where = _location(raw, tuple(first["loc"]))
-        message = first["msg"].removeprefix("Value error, ")
-        more = len(exc.errors()) - 1
+        return load_model(path, RegisterFile, loader=TextDatesLoader, skip=_KIND_TAGS, limit=50)
+    except YamlLoadError as exc:
+        first = exc.problems[0]
+        message = first.message
+        more = exc.total - 1
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''} in this file)"
-        raise RegisterError(name, message, entry, where) from None
+        if first.message.startswith("expected a mapping"):
+            message = "a register file is a mapping with 'title', 'checked' and 'entries'"
+        # a YAML syntax error's own text already gives the line and column
+        line = None if first.message.startswith("not valid YAML") else first.line
+        raise RegisterError(first.file, message.replace("not valid YAML (", "not valid YAML: (", 1), first.entry,
+                            first.field, line) from None
 
 
 def load_register(directory: str | Path | None = None) -> Register:

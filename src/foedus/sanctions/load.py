@@ -6,77 +6,35 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from foedus.sanctions.model import Regime, SanctionsDataError, TradeFile
+from foedus.yamlload import YamlLoadError, load_model
 
 
 def _default(name: str) -> Path:
     return Path(str(resources.files("foedus.sanctions").joinpath("data", name)))
 
 
-def _node_at(node, loc: tuple) -> yaml.Node | None:
-    """The YAML node a pydantic error location points at (as deep as it can be followed)."""
-    found = node
-    for part in loc:
-        if isinstance(found, yaml.MappingNode):
-            nxt = next((v for k, v in found.value if k.value == str(part)), None)
-        elif isinstance(found, yaml.SequenceNode) and isinstance(part, int) and part < len(found.value):
-            nxt = found.value[part]
-        else:
-            nxt = None
-        if nxt is None:
-            break
-        found = nxt
-    return found
-
-
-def _describe(data, loc: tuple) -> tuple[str, str]:
-    """('measures[12] (id 'coal-2371')', 'exemptions[0].purpose') from a pydantic location."""
-    entry, rest, value = "", list(loc), data
-    if len(rest) >= 2 and isinstance(rest[1], int):
-        section, index = rest[0], rest[1]
-        entry = f"{section}[{index}]"
-        try:
-            value = data[section][index]
-            if isinstance(value, dict) and "id" in value:
-                entry += f" (id '{value['id']}')"
-            elif isinstance(value, dict) and "number" in value:
-                entry += f" (resolution {value['number']})"
-        except (KeyError, IndexError, TypeError):
-            pass
-        rest = rest[2:]
-    field = ""
-    for part in rest:
-        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
-    return entry, field
-
-
 def _validate(model: type[BaseModel], path: Path):
+    """Validate through the shared loader (`foedus.yamlload`); problems keep this module's message form."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SanctionsDataError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        raise SanctionsDataError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise SanctionsDataError(f"{path}: expected a mapping at the top level")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
+        return load_model(path, model, id_keys=("id", "number"))
+    except YamlLoadError as exc:
         messages = []
-        for error in exc.errors()[:5]:
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            entry, field = _describe(data, loc)
-            node = _node_at(root, loc)
-            line = f", line {node.start_mark.line + 1}" if node is not None else ""
-            where = ", ".join(p for p in (entry, f"field '{field}'" if field else "") if p)
-            messages.append(f"{path.name}{line}: {where or 'top level'}: {error['msg']}")
-        more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+        for p in exc.problems:
+            if p.index is None and p.field is None:
+                messages.append(f"{path if 'YAML' in p.message or 'read' in p.message else p.file}: {p.message}")
+                continue
+            entry = ""
+            if p.index is not None:
+                entry = f"{p.section}[{p.index}]"
+                if p.entry_id is not None:
+                    entry += f" (id '{p.entry_id}')" if not p.entry_id.isdigit() else f" (resolution {p.entry_id})"
+            line = f", line {p.line}" if p.line else ""
+            where = ", ".join(x for x in (entry, f"field '{p.field}'" if p.field else "") if x)
+            messages.append(f"{p.file}{line}: {where or 'top level'}: {p.message}")
+        more = f" (and {exc.total - len(exc.problems)} more)" if exc.total > len(exc.problems) else ""
         raise SanctionsDataError("; ".join(messages) + more) from None
 
 
