@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from foedus.config import db_path
 from foedus.errors import FoedusError, UnknownStateError
@@ -22,7 +23,8 @@ OnOption = typer.Option(None, "--on", help="Date YYYY-MM-DD (default: today).")
 
 
 def fail(message: str, code: int = 2):
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    # One line, never wrapped (paths and field names stay whole and copyable); the message is not markup.
+    errors.print(f"[bold red]error:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
