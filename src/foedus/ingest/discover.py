@@ -8,6 +8,16 @@ from pathlib import Path
 
 from foedus.ingest.atop import import_atop
 from foedus.ingest.capabilities import import_majors, import_nmc
+from foedus.ingest.extra import (
+    import_capitals,
+    import_contiguity,
+    import_cow_wars,
+    import_igo,
+    import_mid_disputes,
+    import_mid_dyad_years,
+    import_mid_participants,
+    import_rivalries,
+)
 from foedus.ingest.states import import_cow_states, import_gw_states
 from foedus.ingest.wars import import_wars
 
@@ -34,6 +44,14 @@ KNOWN = [
     KnownDataset("COW major powers", [["cow_majors2016.csv", "majors2016.csv", "majors*.csv"]], import_majors),
     KnownDataset("COW NMC", [["cow_nmc.csv", "NMC*.csv", "nmc*.csv"]], import_nmc),
     KnownDataset("Interstate wars (revised)", [["interstate_wars_revised.csv"]], import_wars),
+    KnownDataset("COW contiguity", [["cow_contdir.csv", "contdir*.csv", "DirectContiguity*.csv"]], import_contiguity),
+    KnownDataset("COW capitals", [["cow_capitals.csv"]], import_capitals),
+    KnownDataset("GML MID participants", [["gml_part.csv", "gml-midb*.csv"]], import_mid_participants),
+    KnownDataset("GML MID disputes", [["gml_mid_disps.csv", "gml-mida*.csv"]], import_mid_disputes),
+    KnownDataset("GML MID dyad-years", [["gml_dirdisp.csv"]], import_mid_dyad_years),
+    KnownDataset("COW inter-state wars", [["cow_war_inter.csv"]], import_cow_wars),
+    KnownDataset("Thompson-Dreyer rivalries", [["td_rivalries.csv"]], import_rivalries),
+    KnownDataset("COW IGO", [["cow_igo_sy.csv", "state_year_formatv3.csv"]], import_igo),
 ]
 
 
