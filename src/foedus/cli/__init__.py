@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from foedus.cli import data, network, panel, queries, register, sanctions, scenario, serve
+from foedus.cli import data, invocations, network, panel, queries, register, sanctions, scenario, serve
 
 app = typer.Typer(
     help="foedus: the international alliance system — who is bound to defend whom, since when, on what terms.",
@@ -19,6 +19,7 @@ network.register(app)
 scenario.register(app)
 serve.register(app)
 register.register(app)
+invocations.register(app)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from foedus.cli.common import DbOption, JsonOption, OnOption, console, fail, print_json, store
+from foedus.cli.invocations import audit
 from foedus.cli.queries import _resolve
 from foedus.dates import parse_date
 from foedus.naming import StateNames
@@ -234,6 +235,9 @@ def check(directory: Path = DirOption) -> None:
         f"register valid: {len(register.files)} files, {len(list(register.entries()))} entries; "
         f"uncertain: {', '.join(uncertain) or 'none'}"
     )
+
+
+app.command("audit")(audit)
 
 
 def register(main: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from foedus.errors import FoedusError
-from foedus.register.model import DatasetUpdate, Organization, RegisterFile, StatusNote, Treaty
+from foedus.register.model import DatasetUpdate, Invocation, Organization, RegisterFile, StatusNote, Treaty
 from foedus.yamlload import TextDatesLoader, YamlLoadError, load_model
 
 
@@ -125,3 +125,6 @@ def check_references(register: Register) -> None:
         elif isinstance(entry, StatusNote):
             if not known(entry.subject):
                 raise RegisterError(name, f"unknown subject '{entry.subject}'", entry.id, "subject")
+        elif isinstance(entry, Invocation):
+            if not known(entry.treaty):
+                raise RegisterError(name, f"unknown treaty '{entry.treaty}'", entry.id, "treaty")

@@ -15,6 +15,8 @@ Four kinds of entry, each with an `id` unique across the register and at least o
   a mutual-defence clause.
 - `status_note`: the status of a member that a date alone does not tell (e.g. a member freezing
   its participation without withdrawing).
+- `invocation`: a state invoking a treaty article (or asking for help under it): the date, the article,
+  what was asked, and what each party did (forces sent, consultation held, refused, no answer).
 
 Dates are written YYYY-MM-DD, YYYY-MM or YYYY; the precision is kept. Uncertain facts carry
 `uncertain: true` and their competing `readings`, each with its own sources.
@@ -330,7 +332,61 @@ class StatusNote(_Entry):
         return self
 
 
-Entry = Annotated[Treaty | DatasetUpdate | Organization | StatusNote, Field(discriminator="kind")]
+ResponseAction = Literal[
+    "forces sent",
+    "assistance sent",
+    "consultation held",
+    "support declared",
+    "measures taken",
+    "refused",
+    "deferred",
+    "no answer",
+    "other",
+]
+RequestType = Literal["invocation", "request for assistance", "request for consultation", "considered"]
+
+
+class PartyResponse(_Strict):
+    """What one party (a state, or the parties acting together) did in answer to an invocation."""
+
+    ccode: int | None = Field(None, ge=1, le=9999, description="COW code; none when the parties acted together")
+    party: str | None = Field(None, description="who, when not one state: 'all allies', 'North Atlantic Council'")
+    action: ResponseAction
+    date: PartialDate | None = None
+    text: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _who(self):
+        if self.ccode is None and not self.party:
+            raise ValueError("a response names its state (ccode) or the party acting (party)")
+        return self
+
+
+class Invocation(_Entry):
+    kind: Literal["invocation"]
+    treaty: str = Field(description="'atop:<id>', 'reg:<id>' or 'org:<id>'")
+    article: str = Field(min_length=2)
+    invoked_by: list[int] = Field(min_length=1, description="COW codes of the states invoking or requesting")
+    date: PartialDate
+    request: RequestType = "invocation"
+    asked: str = Field(min_length=3, description="what was asked for")
+    outcome: str | None = None
+    responses: list[PartyResponse] = Field(min_length=1)
+    end: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        _check_order([("date", self.date), ("end", self.end)])
+        if not self.treaty.startswith(("atop:", "reg:", "org:")):
+            raise ValueError("treaty is 'atop:<id>', 'reg:<id>' or 'org:<id>'")
+        if not any(c.url for c in self.citations):
+            raise ValueError("an invocation needs at least one citation with a URL")
+        return self
+
+
+Entry = Annotated[
+    Treaty | DatasetUpdate | Organization | StatusNote | Invocation, Field(discriminator="kind")
+]
 
 
 class RegisterFile(_Strict):

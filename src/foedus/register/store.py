@@ -8,7 +8,7 @@
   `reg:<id>` whose attributes say `"extends": "atop:<id>"` and whose commitments pair with the
   dataset treaty's members (see `foedus.query.commitments`).
 - Organizations go to `organizations` and `org_memberships`; status notes and membership
-  suspensions to `status_notes`.
+  suspensions to `status_notes`; invocation events to `invocations` (responses as JSON).
 
 Every row has its own `sources` row: kind 'register', dataset = the register file name,
 version = the file's `checked` date, entry = the entry id, citation = the entry's citations.
@@ -24,6 +24,7 @@ import pandas as pd
 from foedus.register.load import Register, load_register
 from foedus.register.model import (
     DatasetUpdate,
+    Invocation,
     Organization,
     StatusNote,
     Treaty,
@@ -39,6 +40,7 @@ REGISTER_TABLES = (
     "organizations",
     "org_memberships",
     "status_notes",
+    "invocations",
 )
 _FLAG_BY_CONDITION = {(ob, cond): flag for flag, (ob, cond) in CONDITION_FLAGS.items() if ob != "any"}
 _SUMMARY = {"defense": "defcon", "offense": "offcon", "neutrality": "neucon", "consultation": "concon"}
@@ -336,11 +338,41 @@ def _note_rows(rows: _Rows, file: str, version: str, n: StatusNote) -> None:
     )
 
 
+def _invocation_rows(rows: _Rows, file: str, version: str, e: Invocation) -> None:
+    date, date_prec = _when(e.date)
+    end, end_prec = _when(e.end)
+    rows.add(
+        "invocations",
+        {
+            "event_id": e.id,
+            "treaty_id": e.treaty,
+            "article": e.article,
+            "invoked_by": e.invoked_by,
+            "event_date": date,
+            "event_precision": date_prec,
+            "end_date": end,
+            "end_precision": end_prec,
+            "request": e.request,
+            "asked": e.asked,
+            "outcome": e.outcome,
+            "responses": json.dumps([r.model_dump() for r in e.responses], ensure_ascii=False),
+            "uncertain": e.uncertain,
+            "readings": _readings(e),
+            "note": e.notes,
+            "checked": day(e.checked),
+        },
+        file,
+        version,
+        e,
+    )
+
+
 _WRITERS = {
     Treaty: _treaty_rows,
     DatasetUpdate: _update_rows,
     Organization: _org_rows,
     StatusNote: _note_rows,
+    Invocation: _invocation_rows,
 }
 
 

@@ -215,17 +215,49 @@ CREATE TABLE IF NOT EXISTS status_notes (
     text VARCHAR NOT NULL,
     source_id BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS invocations (   -- register: a treaty article invoked, and what each party did
+    event_id VARCHAR PRIMARY KEY,    -- register entry id
+    treaty_id VARCHAR NOT NULL,      -- 'atop:<id>', 'reg:<id>' or 'org:<id>'
+    article VARCHAR NOT NULL,
+    invoked_by INTEGER[] NOT NULL,
+    event_date DATE NOT NULL,
+    event_precision VARCHAR NOT NULL,
+    end_date DATE,
+    end_precision VARCHAR,
+    request VARCHAR NOT NULL,        -- invocation, request for assistance, request for consultation, considered
+    asked VARCHAR NOT NULL,
+    outcome VARCHAR,
+    responses JSON NOT NULL,         -- [{{ccode, party, action, date, text}}]
+    uncertain BOOLEAN NOT NULL,
+    readings JSON,
+    note VARCHAR,
+    checked DATE,
+    source_id BIGINT NOT NULL
+);
 """
 
 
-def ensure_schema(con) -> None:
-    """Create missing tables and record the schema version."""
+def ensure_schema(con, shown: str = "the database") -> None:
+    """Create missing tables and record the schema version (a writer's connection)."""
     con.execute(DDL)
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-    elif int(row[0]) != SCHEMA_VERSION:
-        raise RuntimeError(
-            f"Database schema version {row[0]} differs from this foedus ({SCHEMA_VERSION}); "
-            "rebuild it with `foedus data import --fresh`."
-        )
+    elif row[0] != str(SCHEMA_VERSION):
+        from foedus.store.errors import SchemaMismatchError
+
+        raise SchemaMismatchError(shown, row[0], SCHEMA_VERSION)
+
+
+def check_schema(con, shown: str = "the database") -> None:
+    """Refuse a file this foedus cannot read (a reader's connection: nothing is created)."""
+    from foedus.store.errors import SchemaMismatchError
+
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except Exception as exc:  # duckdb.CatalogException: no `meta` table, so not a foedus database
+        if type(exc).__name__ != "CatalogException":
+            raise
+        row = None
+    if row is None or row[0] != str(SCHEMA_VERSION):
+        raise SchemaMismatchError(shown, row[0] if row else None, SCHEMA_VERSION)
