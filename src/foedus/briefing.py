@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from foedus.naming import StateNames
 from foedus.query import dyad, obligations, records
-from foedus.query.commitments import source_text
 
 FOCUS = 731
 TRIANGLE = (365, 710, 731)
@@ -18,14 +17,6 @@ COLLAPSE_ABOVE = 3  # a treaty with more partners than this is summarised on one
 def _label(record: dict) -> str:
     name = record["treaty_name"]
     return f"{name} [{record['treaty_id']}]" if name else record["treaty_id"]
-
-
-def _source(source: dict) -> str:
-    """Short source text: the dataset line, or the register entry with its first citation."""
-    if source["kind"] != "register":
-        return source_text(source)
-    first = (source.get("citation") or "").split(" | ")[0]
-    return f"register {source['dataset']} {source['entry']}; {first}".rstrip("; ")
 
 
 def _terms(record: dict | None) -> str:
@@ -46,7 +37,7 @@ def pair_lines(names: StateNames, state: int, rows: list[dict]) -> list[str]:
     for partners in by_treaty.values():
         sample = next(iter(next(iter(partners.values())).values()))
         note = f" — {sample['note']}" if sample.get("note") else ""
-        source = _source(sample["source"])
+        source = sample["source_text"]
         if len(partners) > COLLAPSE_ABOVE:
             terms = {_terms(d.get("owes")) for d in partners.values()}
             listed = ", ".join(names.abbr(p) for p in sorted(partners))

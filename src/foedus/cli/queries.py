@@ -1,44 +1,56 @@
-"""`foedus obligations`, `dyad`, `treaty` and `briefing`."""
+"""`foedus obligations`, `dyad`, `treaty` and `briefing`: render the library's typed answers."""
 
 from __future__ import annotations
 
 import typer
 from rich.table import Table
 
-from foedus.briefing import briefing as make_briefing
 from foedus.cli.common import DbOption, JsonOption, OnOption, console, errors, print_json, store
 from foedus.dates import parse_date
 from foedus.naming import StateNames
-from foedus.query import dyad as dyad_query
-from foedus.query import obligations as obligations_query
-from foedus.query import records
-from foedus.query import treaty as treaty_query
-from foedus.query.commitments import source_text
+from foedus.query.answers import Commitment, dyad_answer, obligations_answer
+from foedus.query.states import state_code
+from foedus.query.treaty import treaty_answer
+
+TypesOption = typer.Option(None, "--types", help="Obligation types, comma-separated (default: all): "
+                                                  "defense,offense,neutrality,nonaggression,consultation")
+TOP = 25
 
 
-def _resolve(names: StateNames, text: str, quiet: bool) -> int:
-    found = names.resolve(text)
-    if found.ambiguous and not quiet:
-        errors.print(f"[yellow]note:[/] '{text}' read as {found.how} = {found.name} ({found.code}); {found.ambiguous}")
-    return found.code
+def _resolve(names: StateNames, text: str, quiet: bool, parameter: str = "state") -> int:
+    """The COW code for `text`; unless `quiet`, a note on stderr when the reading was ambiguous."""
+    notes: list[str] = []
+    code = state_code(names, text, parameter, notes=notes)
+    show_notes(notes, quiet)
+    return code
 
 
-def _commitment_table(title: str, rows: list[dict], names: StateNames) -> Table:
+def show_notes(notes: list[str], quiet: bool) -> None:
+    if not quiet:
+        for note in notes:
+            errors.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+def _status(c: Commitment) -> str:
+    extra = c.model_extra or {}
+    if c.status == "unknown_after_coverage":
+        return f"[yellow]{extra.get('note', c.status)}[/]"
+    return c.until or ("in force" if c.status == "in_force" else extra.get("note", c.status))
+
+
+def _commitment_table(title: str, rows: list[Commitment], names: StateNames) -> Table:
     table = Table(title=title, show_lines=False)
     for column in ("from → to", "obligations", "conditions", "treaty", "since", "until / status", "source"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        status = r["until"] or ("in force" if r["status"] == "in_force" else r.get("note", r["status"]))
-        if r["status"] == "unknown_after_coverage":
-            status = f"[yellow]{r['note']}[/]"
         table.add_row(
-            f"{names.abbr(r['from_ccode'])} ({r['from_ccode']}) → {names.abbr(r['to_ccode'])} ({r['to_ccode']})",
-            ", ".join(r["obligations"]) or "—",
-            ", ".join(r["conditions"]) or "unconditional",
-            r["treaty_name"] or r["treaty_id"],
-            r["since"] or "",
-            status,
-            source_text(r["source"]),
+            f"{names.abbr(r.from_ccode)} ({r.from_ccode}) → {names.abbr(r.to_ccode)} ({r.to_ccode})",
+            ", ".join(r.obligations) or "—",
+            ", ".join(r.conditions) or "unconditional",
+            r.treaty_name or r.treaty_id,
+            r.since or "",
+            _status(r),
+            r.source_text,
         )
     return table
 
@@ -46,40 +58,50 @@ def _commitment_table(title: str, rows: list[dict], names: StateNames) -> Table:
 def obligations(
     state: str = typer.Argument(..., help="State: COW code, abbreviation, ISO3 or name"),
     on: str = OnOption,
+    types: str = TypesOption,
+    show_all: bool = typer.Option(False, "--all", help=f"Show every commitment (default: the first {TOP})"),
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
-    """Every commitment in force for STATE on a date, by partner (what it owes and is owed)."""
+    """Every commitment in force for STATE on a date, strongest obligation and most important partner first."""
     with store(db) as con:
-        day = parse_date(on, "--on")
         names = StateNames(con)
-        code = _resolve(names, state, as_json)
-        rows = records(obligations_query(con, code, day), names)
+        result = obligations_answer(con, state, parse_date(on, "--on"), types=types, names=names)
+        show_notes(result._notes, as_json)
         if as_json:
-            print_json({"on": day.isoformat(), "state": code, "commitments": rows})
+            print_json(result.to_json())
             return
-        title = f"Commitments of {names.name(code)} ({code}) on {day.isoformat()}"
-        console.print(_commitment_table(title, rows, names) if rows else f"{title}: none recorded")
+        title = f"Commitments of {names.name(result.state)} ({result.state}) on {result.on}"
+        if not result.commitments:
+            console.print(f"{title}: none recorded")
+            return
+        ranked = result.ranked()
+        shown = ranked if show_all else ranked[:TOP]
+        console.print(_commitment_table(title, shown, names))
+        if len(shown) < len(ranked):
+            console.print(f"… and {len(ranked) - len(shown)} more (weaker or with lesser partners); "
+                          f"--all shows every one, --types narrows them", highlight=False)
 
 
 def dyad(
     a: str = typer.Argument(..., help="First state"),
     b: str = typer.Argument(..., help="Second state"),
     on: str = OnOption,
+    types: str = TypesOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
     """What A owes B and what B owes A on a date (directed: asymmetric treaties differ by direction)."""
     with store(db) as con:
-        day = parse_date(on, "--on")
         names = StateNames(con)
-        code_a, code_b = _resolve(names, a, as_json), _resolve(names, b, as_json)
-        rows = records(dyad_query(con, code_a, code_b, day), names)
+        result = dyad_answer(con, a, b, parse_date(on, "--on"), types=types, names=names)
+        show_notes(result._notes, as_json)
         if as_json:
-            print_json({"on": day.isoformat(), "a": code_a, "b": code_b, "commitments": rows})
+            print_json(result.to_json())
             return
-        title = f"{names.name(code_a)} ({code_a}) and {names.name(code_b)} ({code_b}) on {day.isoformat()}"
-        console.print(_commitment_table(title, rows, names) if rows else f"{title}: no commitment recorded")
+        title = f"{names.name(result.a)} ({result.a}) and {names.name(result.b)} ({result.b}) on {result.on}"
+        console.print(_commitment_table(title, result.commitments, names) if result.commitments
+                      else f"{title}: no commitment recorded")
 
 
 def treaty(
@@ -89,34 +111,36 @@ def treaty(
 ) -> None:
     """One treaty: members and phases, provisions, conditions, threat identities, sources."""
     with store(db) as con:
-        record = treaty_query(con, treaty_id)
+        record = treaty_answer(con, treaty_id)
         if as_json:
-            print_json(record)
+            print_json(record.to_json())
             return
         names = StateNames(con)
-        end = record["end"] or f"in force at coverage end ({record['coverage_end']})"
-        console.print(f"[bold]{record['name'] or record['treaty_id']}[/] ({record['treaty_id']})")
-        console.print(f"  {record['begin']} → {end}; bilateral: {record['bilateral']}; "
-                      f"obligations: {', '.join(record['obligations'])}")
-        threat = record["threat"]
+        end = record.end or f"in force at coverage end ({record.coverage_end})"
+        console.print(f"[bold]{record.name or record.treaty_id}[/] ({record.treaty_id})")
+        console.print(f"  {record.begin} → {end}; bilateral: {record.bilateral}; "
+                      f"obligations: {', '.join(record.obligations)}")
+        threat = record.threat
         if threat["statthr1"] or threat["statthr2"]:
             named = [names.name(c) for c in (threat["statthr1"], threat["statthr2"]) if c]
             console.print(f"  named threat: {', '.join(named)} (specthrt {threat['specthrt']})")
-        console.print(f"  source: {source_text(record['source'])}")
+        console.print(f"  source: {record.source.text()}", highlight=False)
         table = Table(title="Members and phases")
         for column in ("phase", "member", "entry", "exit", "obligations", "conditions", "source"):
             table.add_column(column, overflow="fold")
-        for m in record["members"]:
+        for m in record.members:
             table.add_row(
-                str(m["phase"]), f"{names.name(m['ccode'])} ({m['ccode']})", m["entry"] or "",
-                m["exit"] or "in force", ", ".join(m["obligations"]) or "—",
-                ", ".join(m["conditions"]) or "—", source_text(m["source"]),
+                str(m.phase), f"{names.name(m.ccode)} ({m.ccode})", m.entry or "",
+                m.exit or "in force", ", ".join(m.obligations) or "—",
+                ", ".join(m.conditions) or "—", m.source.text(),
             )
         console.print(table)
 
 
 def briefing(on: str = OnOption, db: str = DbOption) -> None:
     """The main job: North Korea's commitments today and the Russia–China–DPRK dyads."""
+    from foedus.briefing import briefing as make_briefing
+
     with store(db) as con:
         console.print(make_briefing(con, parse_date(on, "--on")), highlight=False, soft_wrap=True, markup=False)
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from foedus.cli.common import DbOption, JsonOption, OnOption, console, fail, print_json, store
 from foedus.cli.invocations import audit
-from foedus.cli.queries import _resolve
+from foedus.cli.queries import show_notes
 from foedus.dates import parse_date
 from foedus.naming import StateNames
-from foedus.query.history import history as history_query
-from foedus.query.organizations import memberships as memberships_query
-from foedus.query.organizations import organization as organization_query
+from foedus.query.history import History, Period, history_answer
+from foedus.query.organizations import memberships_answer, organization_answer
 from foedus.register.load import RegisterError, load_register
 from foedus.register.store import write_register
 
@@ -22,47 +22,39 @@ app = typer.Typer(help="The curated register: validate it, load it into the data
 DirOption = typer.Option(None, "--dir", help="Register directory (default: the one shipped with foedus)")
 
 
-def _source_text(source: dict | None) -> str:
-    if not source:
-        return ""
-    if source["kind"] == "dataset":
-        return f"{source['dataset']} {source['version']}, {source['file']} line {source['line']}"
-    return f"register {source.get('dataset', '')} {source.get('entry', '')}".replace("  ", " ").strip()
-
-
-def _end_text(p: dict) -> str:
-    if p["end"]:
-        return p["end"]
-    if p["status"] == "unknown_after_coverage":
-        return f"? (data end {p['coverage_end']})"
-    if p["status"] == "none":
+def _end_text(p: Period) -> str:
+    if p.end:
+        return p.end
+    if p.status == "unknown_after_coverage":
+        return f"? (data end {p.coverage_end})"
+    if p.status == "none":
         return "—"
     return "in force"
 
 
-def _period_sources(p: dict) -> str:
-    parts = [_source_text(p["source"])]
-    if p.get("partner_source"):
-        parts.append(f"partner: {_source_text(p['partner_source'])}")
-    if p.get("ended_by"):
-        parts.append(f"ended: {_source_text(p['ended_by'])}")
-    if p.get("confirmed_by"):
-        parts.append(f"confirmed: {_source_text(p['confirmed_by'])} (checked {p['confirmed_by']['checked']})")
+def _period_sources(p: Period) -> str:
+    parts = [p.source_text]
+    if p.partner_source:
+        parts.append(f"partner: {p.partner_source.text()}")
+    if p.ended_by:
+        parts.append(f"ended: {p.ended_by.text()}")
+    if p.confirmed_by:
+        parts.append(f"confirmed: {p.confirmed_by.text()} (checked {p.confirmed_by.checked})")
     return "; ".join(x for x in parts if x)
 
 
-def _treaty_text(p: dict) -> str:
-    if not p["treaty_id"]:
+def _treaty_text(p: Period) -> str:
+    if not p.treaty_id:
         return "—"
-    articles = ", ".join(f"{ob} {art}" for ob, art in p["articles"].items())
-    name = p["treaty_name"] or p["treaty_id"]
-    return f"{name} ({p['treaty_id']})" + (f" [{articles}]" if articles else "")
+    articles = ", ".join(f"{ob} {art}" for ob, art in p.articles.items())
+    name = p.treaty_name or p.treaty_id
+    return f"{name} ({p.treaty_id})" + (f" [{articles}]" if articles else "")
 
 
-def _readings_lines(periods: list[dict]) -> list[str]:
+def _readings_lines(periods: History) -> list[str]:
     lines, seen = [], set()
     for p in periods:
-        for r in p["readings"]:
+        for r in p.readings:
             key = (r.get("entry"), r["field"], r["value"])
             if key in seen:
                 continue
@@ -71,9 +63,39 @@ def _readings_lines(periods: list[dict]) -> list[str]:
     return lines
 
 
+def _plain_history(title: str, periods: History, names: StateNames) -> None:
+    console.print(title, highlight=False)
+    for p in periods:
+        mark = " [uncertain]" if p.uncertain else ""
+        console.print(
+            f"{names.abbr(p.from_ccode)}→{names.abbr(p.to_ccode)} {p.start} – {_end_text(p)}: "
+            f"{', '.join(p.obligations) or 'none'} | {_treaty_text(p)} | {p.change}{mark} | {_period_sources(p)}",
+            highlight=False, markup=False, soft_wrap=True,
+        )
+
+
+def _history_table(title: str, periods: History, names: StateNames) -> Table:
+    table = Table(title=title)
+    for column in ("from → to", "start", "end", "obligations", "treaty [articles]", "change", "source"):
+        table.add_column(column, overflow="fold")
+    for p in periods:
+        mark = " [yellow](uncertain)[/]" if p.uncertain else ""
+        gap = p.status == "none"
+        table.add_row(
+            f"{names.abbr(p.from_ccode)} → {names.abbr(p.to_ccode)}",
+            p.start + (mark if gap else ""),
+            _end_text(p) + ("" if gap else mark),
+            ", ".join(p.obligations) or "[dim]none[/]",
+            _treaty_text(p),
+            p.change,
+            escape(_period_sources(p)),
+        )
+    return table
+
+
 def history(
     a: str = typer.Argument(..., help="First state"),
-    b: str = typer.Argument(..., help="Second state"),
+    b: str = typer.Argument(..., help="Second state (not A)"),
     as_json: bool = JsonOption,
     plain: bool = typer.Option(False, "--plain", help="Plain text, one period a line."),
     db: str = DbOption,
@@ -81,53 +103,19 @@ def history(
     """The relationship's whole story: every commitment between A and B from any source, as periods."""
     with store(db) as con:
         names = StateNames(con)
-        code_a, code_b = _resolve(names, a, as_json), _resolve(names, b, as_json)
-        periods = history_query(con, code_a, code_b)
+        periods = history_answer(con, a, b, names=names)
+        show_notes(periods.notes, as_json)
         if as_json:
-            print_json(periods)
+            print_json(periods.to_json())
             return
-        title = f"History of {names.name(code_a)} ({code_a}) and {names.name(code_b)} ({code_b})"
-        if not periods:
+        title = f"History of {names.name(periods.a)} ({periods.a}) and {names.name(periods.b)} ({periods.b})"
+        if not len(periods):
             console.print(f"{title}: no commitment recorded")
             return
         if plain:
-            console.print(title, highlight=False)
-            for p in periods:
-                mark = " [uncertain]" if p["uncertain"] else ""
-                console.print(
-                    f"{names.abbr(p['from_ccode'])}→{names.abbr(p['to_ccode'])} "
-                    f"{p['start']} – {_end_text(p)}: "
-                    f"{', '.join(p['obligations']) or 'none'} | {_treaty_text(p)} | {p['change']}{mark} | "
-                    f"{_period_sources(p)}",
-                    highlight=False,
-                    markup=False,
-                    soft_wrap=True,
-                )
+            _plain_history(title, periods, names)
         else:
-            table = Table(title=title)
-            for column in (
-                "from → to",
-                "start",
-                "end",
-                "obligations",
-                "treaty [articles]",
-                "change",
-                "source",
-            ):
-                table.add_column(column, overflow="fold")
-            for p in periods:
-                mark = " [yellow](uncertain)[/]" if p["uncertain"] else ""
-                gap = p["status"] == "none"
-                table.add_row(
-                    f"{names.abbr(p['from_ccode'])} → {names.abbr(p['to_ccode'])}",
-                    p["start"] + (mark if gap else ""),
-                    _end_text(p) + ("" if gap else mark),
-                    ", ".join(p["obligations"]) or "[dim]none[/]",
-                    _treaty_text(p),
-                    p["change"],
-                    _period_sources(p),
-                )
-            console.print(table)
+            console.print(_history_table(title, periods, names))
         readings = _readings_lines(periods)
         if readings:
             console.print("Uncertain (competing readings):", highlight=False)
@@ -143,37 +131,23 @@ def org(
 ) -> None:
     """An organization's members and their status on a date (register)."""
     with store(db) as con:
-        record = organization_query(con, name, parse_date(on, "--on"))
+        record = organization_answer(con, name, parse_date(on, "--on"))
         if as_json:
-            print_json(record)
+            print_json(record.to_json())
             return
         names = StateNames(con)
-        defence = (
-            f"mutual defence: {record['defence_article']}"
-            if record["mutual_defence"]
-            else "no mutual defence"
-        )
-        console.print(
-            f"[bold]{record['name']}[/] ({record['short_name']}): {record['kind']}, "
-            f"founded {record['founded']}; "
-            f"{defence}",
-            highlight=False,
-        )
-        table = Table(title=f"Members on {record['on']}")
+        defence = f"mutual defence: {record.defence_article}" if record.mutual_defence else "no mutual defence"
+        console.print(f"[bold]{record.name}[/] ({record.short_name}): {record.kind}, founded {record.founded}; "
+                      f"{defence}", highlight=False)
+        table = Table(title=f"Members on {record.on}")
         for column in ("state", "since", "status", "note"):
             table.add_column(column, overflow="fold")
-        for m in record["members"]:
-            notes = "; ".join(f"{n['status']} since {n['since']}: {n['text']}" for n in m["status_notes"])
-            table.add_row(
-                f"{names.name(m['ccode'])} ({m['ccode']})",
-                m["since"] + (" (uncertain)" if m["uncertain"] else ""),
-                m["status"],
-                notes or (m["note"] or ""),
-            )
+        for m in record.members:
+            notes = "; ".join(f"{n.status} since {n.since}: {n.text}" for n in m.status_notes)
+            since = (m.since or "") + (" (uncertain)" if m.uncertain else "")
+            table.add_row(f"{names.name(m.ccode)} ({m.ccode})", since, m.status, notes or (m.note or ""))
         console.print(table)
-        console.print(
-            f"source: {_source_text(record['source'])}: {record['source']['citation']}", highlight=False
-        )
+        console.print(f"source: {record.source.text()}", highlight=False, markup=False)
 
 
 def memberships(
@@ -185,26 +159,19 @@ def memberships(
     """The organizations a state belongs to on a date, with its status in each (register)."""
     with store(db) as con:
         names = StateNames(con)
-        code = _resolve(names, state, as_json)
-        record = memberships_query(con, code, parse_date(on, "--on"))
+        record = memberships_answer(con, state, parse_date(on, "--on"), names=names)
         if as_json:
-            print_json(record)
+            print_json(record.to_json())
             return
-        title = f"Memberships of {names.name(code)} ({code}) on {record['on']}"
-        if not record["memberships"]:
+        title = f"Memberships of {names.name(record.state)} ({record.state}) on {record.on}"
+        if not record.memberships:
             console.print(f"{title}: none in the register")
             return
         table = Table(title=title)
         for column in ("organization", "kind", "since", "status", "mutual defence"):
             table.add_column(column, overflow="fold")
-        for m in record["memberships"]:
-            table.add_row(
-                f"{m['short_name']} ({m['name']})",
-                m["kind"],
-                m["since"],
-                m["status"],
-                m["defence_article"] or "no",
-            )
+        for m in record.memberships:
+            table.add_row(f"{m.short_name} ({m.name})", m.kind, m.since or "", m.status, m.defence_article or "no")
         console.print(table)
 
 

@@ -38,7 +38,7 @@ import pandas as pd
 from foedus.dates import parse_date
 from foedus.naming import StateNames
 from foedus.query import directed_commitments
-from foedus.query.commitments import source_text
+from foedus.source import Source, source_text
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 
 # Ordinal strength of an obligation, the scale of Signorino & Ritter (1999) applied to ATOP:
@@ -180,12 +180,11 @@ def _sources(frame: pd.DataFrame) -> list[dict]:
                "source_citation")
     out = []
     for kind, dataset, version, file, line, entry, citation in zip(*(frame[c] for c in columns), strict=True):
-        record = {"kind": kind, "dataset": dataset, "version": version}
         if kind == "dataset":
-            record.update(file=file, line=int(line))
+            source = Source.dataset_line(dataset, version, file, line)
         else:
-            record.update(entry=entry, citation=citation)
-        out.append(record)
+            source = Source.register(dataset, entry, citation, version=version)
+        out.append(source.to_json())
     return out
 
 

@@ -36,6 +36,8 @@ import json
 import pandas as pd
 
 from foedus.dates import parse_date
+from foedus.source import Source
+from foedus.source import source_text as _source_text
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 
 _FLAG_SELECT = ", ".join(f"a.{flag}" for flag in CONDITION_FLAGS)
@@ -158,18 +160,13 @@ def condition_list(row) -> list[str]:
 
 
 def source_record(row) -> dict:
-    record = {"kind": row["source_kind"], "dataset": row["source_dataset"], "version": row["source_version"]}
-    if row["source_kind"] == "dataset":
-        record.update(file=row["source_file"], line=int(row["source_line"]))
-    else:
-        record.update(entry=row["source_entry"], citation=row["source_citation"])
-    return record
+    """The JSON form of the row's source (:class:`foedus.source.Source`)."""
+    return Source.from_row(row).to_json()
 
 
-def source_text(source: dict) -> str:
-    if source["kind"] == "dataset":
-        return f"{source['dataset']} {source['version']}, {source['file']} line {source['line']}"
-    return f"register {source['entry']}: {source.get('citation') or ''}".strip()
+def source_text(source) -> str:
+    """The one text form of a source (see :meth:`foedus.source.Source.text`)."""
+    return _source_text(source)
 
 
 def _date(value) -> str | None:
@@ -195,6 +192,7 @@ def records(frame: pd.DataFrame, names=None) -> list[dict]:
             "status": row["status"],
             "source": source_record(row),
         }
+        record["source_text"] = _source_text(record["source"])
         if names is not None:
             record["from_name"] = names.name(record["from_ccode"])
             record["to_name"] = names.name(record["to_ccode"])
@@ -218,24 +216,17 @@ def _text(value) -> str | None:
 def _register_fields(record: dict, row) -> None:
     """What the register adds to a directed commitment (see the module docstring)."""
     if _text(row.get("confirmed_by")):
-        record["confirmed_by"] = {
-            "kind": "register",
-            "dataset": row["confirmed_file"],
-            "entry": row["confirmed_by"],
-            "checked": _date(row["confirmed_checked"]),
-            "citation": row["confirmed_citation"],
-        }
+        record["confirmed_by"] = Source.register(
+            row["confirmed_file"], row["confirmed_by"], row["confirmed_citation"], checked=row["confirmed_checked"]
+        ).to_json()
         record["coverage_end"] = _date(row["coverage_end"])
         record["note"] = (
             f"past the dataset's coverage ({record['coverage_end']}): in force as confirmed by register "
             f"entry {row['confirmed_by']} (checked {record['confirmed_by']['checked']})"
         )
     if _text(row.get("partner_entry")):
-        record["partner_source"] = {
-            "kind": "register",
-            "entry": row["partner_entry"],
-            "citation": row["partner_citation"],
-        }
+        partner = Source.register(entry=row["partner_entry"], citation=row["partner_citation"])
+        record["partner_source"] = partner.to_json()
     articles = _text(row.get("articles"))
     if articles:
         found = json.loads(articles)

@@ -21,8 +21,14 @@ import datetime as dt
 import json
 
 import pandas as pd
+from pydantic import PrivateAttr
 
+from foedus.errors import BadInputError
+from foedus.naming import StateNames
 from foedus.query.commitments import BASE, _date, condition_list, obligation_list
+from foedus.query.states import names_for, state_code
+from foedus.results import ListResult, Record
+from foedus.source import Source, source_text
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 
 _COLUMNS = ", ".join(f"a.{c}" for c in (*OBLIGATIONS, *CONDITION_FLAGS))
@@ -65,31 +71,11 @@ WHERE list_contains($ids, e.treaty_id)
 
 
 def _source(row) -> dict:
-    if row["source_kind"] == "dataset":
-        return {
-            "kind": "dataset",
-            "dataset": row["source_dataset"],
-            "version": row["source_version"],
-            "file": row["source_file"],
-            "line": int(row["source_line"]),
-        }
-    return {
-        "kind": "register",
-        "dataset": row["source_dataset"],
-        "version": row["source_version"],
-        "entry": row["source_entry"],
-        "citation": row["source_citation"],
-    }
+    return Source.from_row(row).to_json()
 
 
 def _event_source(event) -> dict:
-    return {
-        "kind": "register",
-        "dataset": event["file"],
-        "entry": event["event_id"],
-        "checked": _date(event["checked"]),
-        "citation": event["citation"],
-    }
+    return Source.register(event["file"], event["event_id"], event["citation"], checked=event["checked"]).to_json()
 
 
 def _covers(event, member_a: int, member_b: int) -> bool:
@@ -103,9 +89,11 @@ def _status(row, events: list) -> tuple[str, dict | None, dict | None]:
         if row["ended_by_register"]:
             pair = (row["from_ccode"], row["to_ccode"])
             term = [e for e in events if e["action"] == "termination" and _covers(e, *pair)]
-            ended = _event_source(term[0]) if term else None
-            if term and isinstance(term[0]["ended_by"], str):
-                ended["replaced_by"] = term[0]["ended_by"]
+            ended = None
+            if term:
+                replaced = term[0]["ended_by"] if isinstance(term[0]["ended_by"], str) else None
+                ended = Source.register(term[0]["file"], term[0]["event_id"], term[0]["citation"],
+                                        checked=term[0]["checked"], replaced_by=replaced).to_json()
             return "ended", ended, None
         return "ended", None, None
     if row["coverage_end"] is None or pd.isna(row["coverage_end"]):
@@ -228,6 +216,7 @@ def _gap(a: int, b: int, start: str, end: str | None, previous: dict) -> dict:
         "phase": None,
         "status": "none",
         "source": previous["ended_by"] or previous["source"],
+        "source_text": "",
         "ended_by": None,
         "confirmed_by": None,
         "partner_source": None,
@@ -270,9 +259,10 @@ def history(con, a: int, b: int) -> list[dict]:
                 "phase": int(row["phase"]),
                 "status": status,
                 "source": _source(row),
+                "source_text": "",
                 "ended_by": ended_by,
                 "confirmed_by": confirmed_by,
-                "partner_source": {"kind": "register", "entry": row["partner_entry"]}
+                "partner_source": Source.register(entry=row["partner_entry"]).to_json()
                 if isinstance(row["partner_entry"], str)
                 else None,
                 "coverage_end": _date(row["coverage_end"]) if status == "unknown_after_coverage" else None,
@@ -284,4 +274,66 @@ def history(con, a: int, b: int) -> list[dict]:
     for first, second in ((a, b), (b, a)):
         mine = _merge_phases([p for p in periods if p["from_ccode"] == first])
         out += _direction(mine, first, second)
+    for p in out:
+        p["source_text"] = source_text(p["source"])
+    return out
+
+
+class Period(Record):
+    """One period of the relationship in one direction (``status`` ``none``: a stretch without commitment)."""
+
+    from_ccode: int
+    to_ccode: int
+    start: str | None
+    start_precision: str | None
+    end: str | None
+    end_precision: str | None
+    obligations: list[str]
+    conditions: list[str]
+    articles: dict[str, str]
+    treaty_id: str | None
+    treaty_name: str | None
+    phase: int | None
+    status: str
+    source: Source | None
+    source_text: str
+    ended_by: Source | None
+    confirmed_by: Source | None
+    partner_source: Source | None
+    coverage_end: str | None
+    uncertain: bool
+    readings: list[dict]
+
+
+class History(ListResult):
+    """Every period of A↔B, A→B first (`foedus history --json`)."""
+
+    root: list[Period]
+    _a: int = PrivateAttr(0)
+    _b: int = PrivateAttr(0)
+    _notes: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def a(self) -> int:
+        return self._a
+
+    @property
+    def b(self) -> int:
+        return self._b
+
+    @property
+    def notes(self) -> list[str]:
+        return self._notes
+
+
+def history_answer(con, a: str | int, b: str | int, names: StateNames | None = None) -> History:
+    """The typed history of A↔B (names or codes); a state paired with itself is an error."""
+    names = names_for(con, names)
+    notes: list[str] = []
+    code_a, code_b = state_code(names, a, "a", notes=notes), state_code(names, b, "b", notes=notes)
+    if code_a == code_b:
+        raise BadInputError("b", f"{names.name(code_a)} ({code_a}) is paired with itself: a history needs two states",
+                            fix="name two different states")
+    out = History(history(con, code_a, code_b))
+    out._a, out._b, out._notes = code_a, code_b, notes
     return out

@@ -14,6 +14,10 @@ import pandas as pd
 
 from foedus.dates import format_partial, parse_date
 from foedus.errors import FoedusError
+from foedus.naming import StateNames
+from foedus.query.states import names_for, state_code
+from foedus.results import Record, Result
+from foedus.source import Source
 
 _ORG = """
 SELECT o.*, s.dataset AS file, s.citation FROM organizations o JOIN sources s USING (source_id)
@@ -63,7 +67,7 @@ def _notes(con, day: dt.date) -> dict[tuple[str, int], list[dict]]:
                 "status": n["status"],
                 "since": _when(n["start_date"], n["start_precision"]),
                 "text": n["text"],
-                "source": {"kind": "register", "dataset": n["file"], "citation": n["citation"]},
+                "source": Source.register(n["file"], citation=n["citation"]).to_json(),
             }
         )
     return out
@@ -106,12 +110,7 @@ def organization(con, name: str, on: str | dt.date | None = None) -> dict:
         "treaty_id": org["treaty_id"] if isinstance(org["treaty_id"], str) else None,
         "note": org["note"] if isinstance(org["note"], str) else None,
         "members": [_membership(r, notes) for r in rows.to_dict("records")],
-        "source": {
-            "kind": "register",
-            "dataset": org["file"],
-            "entry": org["org_id"],
-            "citation": org["citation"],
-        },
+        "source": Source.register(org["file"], org["org_id"], org["citation"]).to_json(),
     }
 
 
@@ -135,3 +134,67 @@ def memberships(con, state: int, on: str | dt.date | None = None) -> dict:
         )
         out.append(item)
     return {"on": day.isoformat(), "state": int(state), "memberships": out}
+
+
+class StatusNote(Record):
+    status: str
+    since: str | None
+    text: str
+    source: Source
+
+
+class Membership(Record):
+    """A state's membership (`role`) and its status on the date."""
+
+    ccode: int
+    role: str | None
+    status: str
+    since: str | None
+    uncertain: bool
+    note: str | None
+    status_notes: list[StatusNote]
+
+
+class Organization(Result):
+    """An organization and its members with their status on `on` (`foedus org --json`)."""
+
+    on: str
+    org_id: str
+    name: str
+    short_name: str
+    kind: str
+    founded: str | None
+    mutual_defence: bool
+    defence_article: str | None
+    treaty_id: str | None
+    note: str | None
+    members: list[Membership]
+    source: Source
+
+
+class StateMembership(Membership):
+    org_id: str
+    name: str
+    short_name: str
+    kind: str
+    mutual_defence: bool
+    defence_article: str | None
+
+
+class Memberships(Result):
+    """The organizations `state` belongs to on `on` (`foedus memberships --json`)."""
+
+    on: str
+    state: int
+    memberships: list[StateMembership]
+
+
+def organization_answer(con, name: str, on: str | dt.date | None = None) -> Organization:
+    return Organization.model_validate(organization(con, name, on))
+
+
+def memberships_answer(con, state: str | int, on: str | dt.date | None = None,
+                       names: StateNames | None = None) -> Memberships:
+    """`state` may be a name or a code."""
+    code = state_code(names_for(con, names), state, "state", parse_date(on, "on"))
+    return Memberships.model_validate(memberships(con, code, on))

@@ -5,9 +5,68 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+from pydantic import Field
 
 from foedus.errors import FoedusError
 from foedus.query.commitments import _date, condition_list, obligation_list, source_record
+from foedus.results import Record, Result
+from foedus.source import Source
+
+
+class TreatyMember(Record):
+    ccode: int
+    phase: int
+    entry: str | None
+    entry_precision: str | None
+    exit: str | None
+    exit_precision: str | None
+    obligations: list[str]
+    conditions: list[str]
+    source: Source
+
+
+class RegisterEvent(Record):
+    entry: str
+    action: str
+    name: str | None
+    date: str | None
+    in_force_from: str | None
+    in_force_until: str | None
+    term_end: str | None
+    ended_by: str | None
+    articles: dict[str, str]
+    uncertain: bool
+    readings: list[dict]
+    note: str | None
+    source: Source
+
+
+class Treaty(Result):
+    """One treaty: record, members by phase, what the register says (`foedus treaty --json`)."""
+
+    treaty_id: str
+    name: str | None
+    dataset: str
+    version: str | None
+    begin: str | None
+    begin_precision: str | None
+    end: str | None
+    end_precision: str | None
+    coverage_end: str | None
+    bilateral: bool
+    obligations: list[str]
+    conditional: bool | None
+    asymmetric: bool | None
+    threat: dict[str, int | None]
+    attributes: dict
+    source: Source
+    members: list[TreatyMember]
+    register_: list[RegisterEvent] = Field(alias="register")
+
+
+def treaty_answer(con, treaty_id: str | int) -> Treaty:
+    """The typed treaty record (:func:`treaty`); raises FoedusError when unknown."""
+    return Treaty.model_validate(treaty(con, treaty_id))
 
 
 def normalise_treaty_id(text: str | int) -> str:
@@ -105,9 +164,7 @@ def register_events(con, tid: str) -> list[dict]:
             "uncertain": bool(r["uncertain"]),
             "readings": json.loads(r["readings"]) if isinstance(r["readings"], str) else [],
             "note": r["note"] if isinstance(r["note"], str) else None,
-            "source": {
-                "kind": "register", "dataset": r["file"], "entry": r["event_id"], "citation": r["citation"]
-            },
+            "source": Source.register(r["file"], r["event_id"], r["citation"]).to_json(),
         }
         for r in rows.to_dict("records")
     ]
