@@ -18,6 +18,7 @@ from foedus.sanctions.check import Finding, Shipment, Verdict
 from foedus.sanctions.check import check as check_shipment
 from foedus.sanctions.load import load_regime
 from foedus.sanctions.model import Regime
+from foedus.sanctions.nomenclature import read_code, read_item
 from foedus.sanctions.screen import screen as screen_table
 from foedus.sanctions.screen import summary as screen_summary
 from foedus.sanctions.states import resolve_state, state_name
@@ -156,6 +157,11 @@ def _why(payload: dict) -> str:
 def _print_verdict(payload: dict) -> None:
     ship = payload["shipment"]
     what = "labour" if ship["labour"] else "joint venture" if ship["joint_venture"] else f"HS {ship['hs']}"
+    reading = payload.get("hs_reading")
+    if reading:
+        title = reading["heading_title"] or reading["chapter_title"]
+        read = f"'{reading['item']}' read as " if reading["item"] else ""
+        console.print(f"[dim]{read}HS {reading['code']}: {title} (section {reading['section']}); check the heading.[/]")
     console.print(
         f"{state_name(ship['from'])} → {state_name(ship['to'])}, {what}, {ship['date']}: "
         f"[{VERDICT_STYLE[payload['verdict']]}]{payload['verdict'].upper()}[/]"
@@ -196,6 +202,9 @@ def check(
     from_: str = typer.Option(None, "--from", help="Exporting state (name, ISO3 or COW code)."),
     to: str = typer.Option(None, "--to", help="Importing state."),
     hs: str = typer.Option(None, "--hs", help="HS code: chapter, heading or subheading (e.g. 2701, 270112)."),
+    item: str = typer.Option(
+        None, "--item", help="Item name instead of --hs (e.g. 'artillery shells', coal, seafood); the heading is shown."
+    ),
     on: str = typer.Option(None, "--on", help="Date YYYY-MM-DD."),
     purpose: str = typer.Option(None, "--purpose", help="e.g. humanitarian, livelihood, rajin-transit."),
     quantity: float = typer.Option(None, "--quantity", min=0, help="Quantity, for caps."),
@@ -231,8 +240,16 @@ def check(
     missing = [name for name, value in (("--from", from_), ("--to", to), ("--on", on)) if value is None]
     if missing:
         fail(f"give {', '.join(missing)} (or --batch FILE --out FILE)")
-    if hs is None and not (labour or joint_venture):
-        fail("give --hs CODE, or --labour / --joint-venture")
+    if hs is not None and item is not None:
+        fail("give --hs or --item, not both")
+    reading = None
+    with _errors():
+        if item is not None:
+            reading = read_item(item, "--item")
+        elif hs is not None:
+            reading = read_code(hs, "--hs")
+    if reading is None and not (labour or joint_venture):
+        fail("give --hs CODE or --item NAME, or --labour / --joint-venture")
     if purpose and purpose not in regime.purposes:
         fail(f"--purpose '{purpose}' is not one of: {', '.join(regime.purposes)}")
     with _errors():
@@ -240,7 +257,7 @@ def check(
             _state(from_),
             _state(to),
             _date(on, "--on"),
-            hs=hs,
+            hs=reading.code if reading else None,
             purpose=purpose,
             quantity=quantity,
             unit=unit,
@@ -249,6 +266,7 @@ def check(
             origin=_state(origin),
         )
         payload = _verdict_dict(regime, check_shipment(regime, shipment))
+        payload["hs_reading"] = reading.to_json() if reading else None
     if as_json:
         print_json(payload)
     else:
