@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from foedus.config import db_path
-from foedus.errors import FoedusError, UnknownStateError
-from foedus.store import connect
+from foedus.errors import FoedusError
 
 console = Console()
 errors = Console(stderr=True)
@@ -29,17 +28,19 @@ def fail(message: str, code: int = 2):
 
 
 @contextmanager
-def store(db: str | None):
-    """Open the store, turning foedus errors into clean CLI errors."""
+def store(db: str | None, write: bool = False):
+    """Open the store read-only (``write=True`` only for the rare writer; imports use
+    :func:`foedus.store.build.rebuild` instead). Foedus errors become one line and exit 2; anything else
+    reaches the root command, which reports it as a bug."""
+    from foedus.store import connect
+
     try:
-        con = connect(db_path(db))
-    except Exception as exc:  # duckdb raises its own types
-        fail(f"cannot open database {db_path(db)}: {exc}")
+        con = connect(db_path(db), read_only=not write)
+    except FoedusError as exc:
+        fail(str(exc))
     try:
         yield con
-    except UnknownStateError as exc:
-        fail(str(exc))
-    except (FoedusError, ValueError, FileNotFoundError) as exc:
+    except FoedusError as exc:
         fail(str(exc))
     finally:
         con.close()

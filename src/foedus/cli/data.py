@@ -1,55 +1,114 @@
-"""`foedus data import`: load every known dataset file from the data directory."""
+"""`foedus data import` and `data status`: build the database from the data directory, and say what it holds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from foedus.cli.common import DbOption, console, fail, store
-from foedus.config import data_dir
-from foedus.ingest.discover import import_steps
+from foedus.cli.common import DbOption, JsonOption, console, print_json, store
+from foedus.config import db_path
 
-app = typer.Typer(help="Import and inspect the datasets.", no_args_is_help=True)
+app = typer.Typer(help="Import and inspect the datasets; see when and from what the database was built.",
+                  no_args_is_help=True)
 
 
 @app.command("import")
 def import_(
     data_dir_option: Path = typer.Option(None, "--data-dir", help="Data directory (default: FOEDUS_DATA_DIR)"),
     db: str = DbOption,
+    as_json: bool = JsonOption,
 ) -> None:
-    """Import every known dataset file found (each one transaction; re-importing replaces)."""
-    try:
-        directory = data_dir(data_dir_option)
-        steps = import_steps(directory)
-    except FileNotFoundError as exc:
-        fail(str(exc))
-    with store(db) as con:
-        counts = {}
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console) as bar:
-            task = bar.add_task("importing", total=len(steps))
-            for label, step in steps:
-                bar.update(task, description=f"importing {label}")
-                counts[label] = step(con)
-                bar.advance(task)
-        table = Table(title=f"Imported from {directory}")
-        table.add_column("dataset")
-        table.add_column("rows", justify="right")
-        for name, rows in counts.items():
-            table.add_row(name, str(rows))
-        console.print(table)
+    """Build a new database from every known dataset file and the curated register, then swap it in.
+
+    The live database is replaced only when everything has loaded: readers (and a running `foedus serve`)
+    keep answering from the old file until then, and a failed or interrupted import changes nothing.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from foedus.store.build import rebuild
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                   disable=as_json, transient=False)
+    task = None
+
+    def progress(label: str, index: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            task = bar.add_task("importing", total=total)
+        bar.update(task, completed=index, description=f"importing {label}" if index < total else "swapping in")
+
+    with bar:
+        result = rebuild(db_path(db), data_dir_option, progress=progress)
+    if as_json:
+        print_json(result.to_json())
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Built {result.db} from {result.data_dir} in {result.seconds:.1f} s")
+    table.add_column("dataset")
+    table.add_column("rows", justify="right")
+    for name, rows in result.counts.items():
+        table.add_row(name, str(rows))
+    console.print(table)
+    console.print(f"build {result.build_id} at {result.built_at}", highlight=False)
+
+
+def status_payload(con, path: str) -> dict:
+    """What `data status --json` prints: the build record and each imported dataset."""
+    from foedus.store.build import read_build
+
+    build = read_build(con)
+    rows = con.execute(
+        "SELECT dataset, version, file, sha256, rows, coverage_end, imported_at FROM imports ORDER BY dataset"
+    ).fetchall()
+    datasets = [
+        {"dataset": d, "version": v, "file": f, "sha256": s, "rows": n,
+         "coverage_end": c.isoformat() if c else None, "imported_at": t.isoformat() if t else None}
+        for d, v, f, s, n, c, t in rows
+    ]
+    return {
+        "database": path,
+        "build": {
+            "build_id": build.get("build_id"),
+            "built_at": build.get("built_at"),
+            "kind": build.get("build_kind"),
+            "data_dir": build.get("data_dir"),
+            "foedus_version": build.get("foedus_version"),
+            "files": build.get("build_files", []),
+        },
+        "datasets": datasets,
+    }
 
 
 @app.command("status")
-def status(db: str = DbOption) -> None:
-    """What is in the database: datasets, versions, coverage."""
+def status(db: str = DbOption, as_json: bool = JsonOption) -> None:
+    """What is in the database: when and from which files it was built, datasets, versions, coverage."""
+    path = db_path(db)
     with store(db) as con:
-        rows = con.execute("SELECT dataset, version, file, rows, coverage_end, imported_at FROM imports").fetchall()
-        table = Table(title="Imported datasets")
-        for column in ("dataset", "version", "file", "rows", "coverage end", "imported"):
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*(str(v) for v in row))
-        console.print(table)
+        payload = status_payload(con, path)
+    if as_json:
+        print_json(payload)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    build = payload["build"]
+    if build["built_at"]:
+        console.print(f"Database {escape(path)}: built {build['built_at']} (build {build['build_id']}) "
+                      f"from {escape(str(build['data_dir']))}", highlight=False, soft_wrap=True)
+        files = Table(title="Files read")
+        for column in ("dataset", "file", "sha256"):
+            files.add_column(column, overflow="fold")
+        for f in build["files"]:
+            files.add_row(f["dataset"], f["file"], f["sha256"][:16])
+        console.print(files)
+    else:
+        console.print(f"Database {escape(path)}: no build record (built by an earlier foedus); "
+                      "`foedus data import` rebuilds it", highlight=False, soft_wrap=True)
+    table = Table(title="Imported datasets")
+    for column in ("dataset", "version", "file", "rows", "coverage end", "imported"):
+        table.add_column(column)
+    for d in payload["datasets"]:
+        table.add_row(*(str(d[k]) for k in ("dataset", "version", "file", "rows", "coverage_end", "imported_at")))
+    console.print(table)
