@@ -16,7 +16,6 @@ from foedus.naming import StateNames
 from foedus.query.history import History, Period, history_answer
 from foedus.query.organizations import memberships_answer, organization_answer
 from foedus.register.load import RegisterError, load_register
-from foedus.register.store import write_register
 
 app = typer.Typer(help="The curated register: validate it, load it into the database.", no_args_is_help=True)
 DirOption = typer.Option(None, "--dir", help="Register directory (default: the one shipped with foedus)")
@@ -177,13 +176,14 @@ def memberships(
 
 @app.command("load")
 def load(directory: Path = DirOption, db: str = DbOption) -> None:
-    """Validate the register and write it into the database (one transaction; re-loading replaces)."""
+    """Validate the register and swap in a copy of the database with it (the datasets kept; re-loading replaces)."""
+    from foedus.store.build import rebuild  # builds beside the live file and renames it over (readers never block)
+
     try:
         register = load_register(directory)
     except RegisterError as exc:
         fail(str(exc))
-    with store(db) as con:
-        rows = write_register(con, register)
+    rows = rebuild(db, register_dir=directory, keep_datasets=True).counts["register"]
     console.print(
         f"register loaded: {len(register.files)} files, {len(list(register.entries()))} entries, "
         f"{rows} rows (checked {register.checked})"
