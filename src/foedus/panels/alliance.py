@@ -24,23 +24,24 @@ to the frame's last year.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from foedus.errors import NotImportedError
 from foedus.panels.frames import (
+    Added,
     check_new,
+    covered,
     cow_kind,
-    extend,
     is_directed,
-    lookup,
-    meta,
     nullable_int8,
     pair_keys,
     past_coverage,
-    set_meta,
     state_keys,
     store,
+    with_added,
 )
 
 # column suffix (peacesciencer's names) -> commitments column
@@ -54,34 +55,23 @@ OBLIGATIONS = {
 
 _CAST = ", ".join(f"{column}::TINYINT AS {column}" for column in OBLIGATIONS.values())
 _FROM_A = ", ".join(f"a.{column}" for column in OBLIGATIONS.values())
-_MAX = ", ".join(f"max({column}) AS {column}" for column in OBLIGATIONS.values())
 
-ALLIED_YEARS = f"""
+# Allied member pairs as year intervals: no expansion to pair-years, no sort (numpy does the rest)
+ALLIED_PAIRS = f"""
 WITH spells AS (
     SELECT treaty_id, phase, member, entry_date AS first_day,
            coalesce(exit_date - 1, coverage_end, $open_until) AS last_day,
            {_CAST}
     FROM commitments
     WHERE starts_with(treaty_id, $treaties) AND member BETWEEN 0 AND 9999
-), pairs AS (
-    SELECT a.member AS code1, b.member AS code2,
-           year(greatest(a.first_day, b.first_day)) AS first_year,
-           year(least(a.last_day, b.last_day)) AS last_year,
-           {_FROM_A}
-    FROM spells a JOIN spells b
-      ON a.treaty_id = b.treaty_id AND a.phase = b.phase AND a.member <> b.member
-    WHERE greatest(a.first_day, b.first_day) <= least(a.last_day, b.last_day)
-), years AS (
-    SELECT *, unnest(range(first_year, last_year + 1)) AS year FROM pairs
 )
-"""
-DIRECTED = ALLIED_YEARS + f"""
-SELECT (code1::BIGINT * 10000 + code2) * 10000 + year AS key, {_MAX}
-FROM years GROUP BY code1, code2, year ORDER BY key
-"""
-BY_STATE = ALLIED_YEARS + f"""
-SELECT code1::BIGINT * 10000 + year AS key, {_MAX}
-FROM years GROUP BY code1, year ORDER BY key
+SELECT a.member::BIGINT AS code1, b.member::BIGINT AS code2,
+       year(greatest(a.first_day, b.first_day))::BIGINT AS first_year,
+       year(least(a.last_day, b.last_day))::BIGINT AS last_year,
+       {_FROM_A}
+FROM spells a JOIN spells b
+  ON a.treaty_id = b.treaty_id AND a.phase = b.phase AND a.member <> b.member
+WHERE greatest(a.first_day, b.first_day) <= least(a.last_day, b.last_day)
 """
 PROVENANCE = """
 SELECT s.dataset, s.version, max(c.coverage_end) AS coverage_end,
@@ -105,39 +95,49 @@ def add_alliance_columns(
     verb: str = "add_alliance_columns",
     directed: bool | None = None,
 ) -> pd.DataFrame:
-    """A copy of `df` with `<prefix>defense … <prefix>consul` from the commitments of the treaties
+    """A new frame: `df` with `<prefix>defense … <prefix>consul` from the commitments of the treaties
     whose id starts with `treaties` (e.g. "atop:"). `directed` overrides how a dyad-year frame is read."""
+    return with_added(df, alliance_added(df, con, treaties=treaties, prefix=prefix, verb=verb, directed=directed))
+
+
+def alliance_added(
+    df: pd.DataFrame, con=None, *, treaties: str, prefix: str, verb: str, directed: bool | None = None
+) -> Added:
+    """The alliance columns of `df`'s rows and their source, without building a frame.
+
+    Each allied member pair (a, b, first year, last year, a's obligations) covers the frame rows with
+    keys from (a, b, first year) to (a, b, last year); `covered` marks them in one pass per obligation.
+    """
     kind = cow_kind(df, verb)
     columns = alliance_columns(prefix)
     check_new(df, columns)
-    new = {}
     years = df["year"].to_numpy()
-    open_until = pd.Timestamp(year=int(years.max()) if len(years) else 1816, month=12, day=31).date()
-    parameters = {"treaties": treaties, "open_until": open_until}
+    open_until = dt.date(int(years.max()) if len(years) else 1816, 12, 31)
     with store(con) as db:
         provenance = db.execute(PROVENANCE, {"treaties": treaties}).df()
         if provenance.empty:
             raise NotImportedError(f"no commitments of treaties '{treaties}…' in the store: import them")
-        sql = BY_STATE if kind.unit == "state_year" else DIRECTED
-        table = db.execute(sql, parameters).fetchnumpy()
-    keys = np.asarray(table.pop("key"))
+        pairs = db.execute(ALLIED_PAIRS, {"treaties": treaties, "open_until": open_until}).fetchnumpy()
+    code1, code2 = np.asarray(pairs["code1"]), np.asarray(pairs["code2"])
+    first, last = np.asarray(pairs["first_year"]), np.asarray(pairs["last_year"])
+    flags = np.column_stack([np.asarray(pairs[o]) > 0 for o in OBLIGATIONS.values()]) if len(code1) else (
+        np.zeros((0, len(OBLIGATIONS)), dtype=bool))
     directed = kind.unit == "dyad_year" and is_directed(df, kind, directed)
     if kind.unit == "state_year":
-        found = [lookup(keys, state_keys(df[kind.codes[0]].to_numpy(), years))]
+        keys = state_keys(df[kind.codes[0]].to_numpy(), years)
+        starts, ends = state_keys(code1, first), state_keys(code1, last)
     else:
-        code1, code2 = (df[c].to_numpy() for c in kind.codes)
-        found = [lookup(keys, pair_keys(code1, code2, years))]
-        if not directed:
-            found.append(lookup(keys, pair_keys(code2, code1, years)))
+        keys = pair_keys(df[kind.codes[0]].to_numpy(), df[kind.codes[1]].to_numpy(), years)
+        starts, ends = pair_keys(code1, code2, first), pair_keys(code1, code2, last)
+        if not directed:  # a row (x, y) counts what x owes y and what y owes x
+            starts = np.concatenate([starts, pair_keys(code2, code1, first)])
+            ends = np.concatenate([ends, pair_keys(code2, code1, last)])
+            flags = np.concatenate([flags, flags])
+    hits = covered(keys, starts, ends, flags)
     coverage_end = _coverage_end(provenance)
     missing = past_coverage(years, coverage_end)
-    for column, obligation in zip(columns, OBLIGATIONS.values(), strict=True):
-        values = np.asarray(table[obligation], dtype=np.int8)
-        result = np.zeros(len(df), dtype=np.int8)
-        for at, hit in found:
-            np.maximum(result, np.where(hit, values[at], 0).astype(np.int8), out=result)
-        new[column] = nullable_int8(result, missing)
-    return set_meta(extend(df, new), meta(df), columns, _source(provenance, coverage_end, kind, directed))
+    new = {column: nullable_int8(hits[j], missing.copy()) for j, column in enumerate(columns)}
+    return Added(new, _source(provenance, coverage_end, kind, directed))
 
 
 def _coverage_end(provenance: pd.DataFrame) -> pd.Timestamp | None:

@@ -149,16 +149,25 @@ def check_new(df: pd.DataFrame, columns) -> None:
         raise ValueError(f"the frame already has {', '.join(clash)}; drop them first")
 
 
+def copy_on_write() -> bool:
+    """Whether pandas shares columns between frames until one is written (always from pandas 3)."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    return pd.options.mode.copy_on_write is True
+
+
 def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.ExtensionArray]) -> pd.DataFrame:
     """A new frame: `df`'s columns, then the `new` ones. `df` is left as it was.
 
-    With pandas copy-on-write on (`pd.options.mode.copy_on_write = True`) the existing columns
-    are shared and pandas copies them if either frame is modified. Otherwise each is copied once
-    and the frame built with `copy=False`, one block per column (no `df.copy()`: on a fragmented
-    frame pandas first merges its blocks, which costs seconds on a full dyad-year panel).
+    With pandas copy-on-write (pandas 3, or `pd.options.mode.copy_on_write = True`) the existing
+    columns are shared, not copied, and pandas copies one only if either frame writes to it.
+    Without it (pandas 2's default) sharing would let a write to one frame change the other, so each
+    existing column is copied once and the frame built with `copy=False`, one block per column (no
+    `df.copy()`: on a fragmented frame pandas first merges its blocks). `build_panel` (plan.py)
+    never copies: it computes every column first and assembles the frame once.
     """
     check_new(df, new)
-    if pd.options.mode.copy_on_write is True:
+    if copy_on_write():
         out = pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1)
     else:
         data = {}
@@ -169,6 +178,38 @@ def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.Exten
         data.update(new)
         out = pd.DataFrame(data, index=df.index.copy(), copy=False)
     out.attrs = {k: copy.deepcopy(v) for k, v in df.attrs.items() if k != ATTRS_KEY}
+    return out
+
+
+@dataclass
+class Added:
+    """What one panel step adds: its columns (arrays, in order) and the source that filled them."""
+
+    columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray]
+    source: dict
+
+
+def with_added(df: pd.DataFrame, added: Added) -> pd.DataFrame:
+    """The verbs' result: `df` extended with `added`'s columns and their source in the metadata."""
+    return set_meta(extend(df, added.columns), meta(df), list(added.columns), added.source)
+
+
+def assemble(df: pd.DataFrame, steps: list[Added]) -> pd.DataFrame:
+    """One frame with `df`'s columns and every step's, built once, sharing every array (no copy)."""
+    data = {column: df[column].array if isinstance(df[column].dtype, ExtensionDtype) else df[column].to_numpy()
+            for column in df.columns}
+    entry = meta(df)
+    known = entry.setdefault("sources", {})
+    for added in steps:
+        clash = [c for c in added.columns if c in data]
+        if clash:
+            raise ValueError(f"the frame already has {', '.join(clash)}; drop them first")
+        data.update(added.columns)
+        for column in added.columns:
+            known[column] = dict(added.source)
+    out = pd.DataFrame(data, index=df.index, copy=False)
+    out.attrs = {k: copy.deepcopy(v) for k, v in df.attrs.items() if k != ATTRS_KEY}
+    out.attrs[ATTRS_KEY] = entry
     return out
 
 
@@ -227,3 +268,50 @@ def past_coverage(years: np.ndarray, coverage_end: pd.Timestamp | None) -> np.nd
 
 def nullable_int8(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.asarray(values, dtype=np.int8), np.asarray(missing, dtype=bool))
+
+
+def dense_rows(table_codes, table_years, pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """For each (codes, years) of a frame, the row of a (code, year) table holding each of them, or
+    len(table) where it has none: a gather from a dense code × year grid (no search). The first of
+    repeated table rows wins, as with `lookup`."""
+    table_codes = _checked(table_codes, "state codes")
+    table_years = _checked(table_years, "years")
+    size = len(table_codes)
+    checked = [(_checked(codes, "state codes"), _checked(years, "years")) for codes, years in pairs]
+    found = [c for c, _ in checked if len(c)] + ([table_codes] if size else [])
+    if not found:
+        return [np.full(len(c), size, dtype=np.int64) for c, _ in checked]
+    low = min(int(y.min()) for _, y in checked + [(table_codes, table_years)] if len(y))
+    high = max(int(y.max()) for _, y in checked + [(table_codes, table_years)] if len(y))
+    width = high - low + 1
+    codes_max = max(int(c.max()) for c in found)
+    grid = np.full((codes_max + 1) * width, size, dtype=np.int64)
+    grid[(table_codes * width + (table_years - low))[::-1]] = np.arange(size)[::-1]
+    return [grid[codes * width + (years - low)] for codes, years in checked]
+
+
+def covered(frame_keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """For each frame key, whether some interval [starts[i], ends[i]] (keys, both inclusive) with
+    flags[i] set contains it: difference counts at the intervals' ends in the sorted keys, summed once.
+    `flags` is (intervals × columns); returns (columns × frame rows) booleans."""
+    flags = np.asarray(flags, dtype=bool)
+    n = len(frame_keys)
+    if n == 0 or len(starts) == 0:
+        return np.zeros((flags.shape[1] if flags.ndim == 2 else 1, n), dtype=bool)
+    ordered = bool((frame_keys[1:] >= frame_keys[:-1]).all()) if n > 1 else True
+    order = None if ordered else np.argsort(frame_keys, kind="stable")
+    keys = frame_keys if ordered else frame_keys[order]
+    low = np.searchsorted(keys, starts, side="left")
+    high = np.searchsorted(keys, ends, side="right")
+    out = np.empty((flags.shape[1], n), dtype=bool)
+    for j in range(flags.shape[1]):
+        on = flags[:, j]
+        counts = np.zeros(n + 1, dtype=np.int32)
+        np.add.at(counts, low[on], 1)
+        np.add.at(counts, high[on], -1)
+        hit = np.cumsum(counts[:n], dtype=np.int32) > 0
+        if order is None:
+            out[j] = hit
+        else:
+            out[j, order] = hit
+    return out

@@ -11,41 +11,43 @@ import numpy as np
 import pandas as pd
 
 from foedus.panels.frames import (
+    Added,
     check_new,
     cow_kind,
+    dense_rows,
     expand_years,
-    extend,
-    frame_keys,
     imported,
-    lookup,
-    meta,
     nullable_int8,
     past_coverage,
-    set_meta,
-    state_keys,
     store,
+    with_added,
 )
 
 DATASET = "COW major powers"
-SQL = "SELECT code, year(start_date) AS first_year, year(end_date) AS last_year FROM major_powers"
+SQL = "SELECT code::BIGINT AS code, year(start_date)::BIGINT AS first_year, year(end_date)::BIGINT AS last_year " \
+    "FROM major_powers"
 
 
 def add_majors(df: pd.DataFrame, con=None) -> pd.DataFrame:
-    """A copy of a COW state-year or dyad-year frame with the major-power flag of each state."""
+    """A new frame: a COW state-year or dyad-year frame with the major-power flag of each state."""
+    return with_added(df, majors_added(df, con))
+
+
+def majors_added(df: pd.DataFrame, con=None) -> Added:
+    """The major-power flags of `df`'s rows (a gather from a dense state × year grid)."""
     kind = cow_kind(df, "add_majors")
     suffixes = [""] if kind.unit == "state_year" else ["1", "2"]
     columns = [f"cowmaj{suffix}" for suffix in suffixes]
     check_new(df, columns)
-    new = {}
     with store(con) as db:
         majors = imported(db, DATASET)
-        spells = db.execute(SQL).df()
-    rows, years = expand_years(spells["first_year"].to_numpy(), spells["last_year"].to_numpy())
-    keys = np.unique(state_keys(spells["code"].to_numpy()[rows], years))
-    missing = past_coverage(df["year"].to_numpy(), majors.coverage_end)
-    for code, column in zip(kind.codes, columns, strict=True):
-        _, found = lookup(keys, frame_keys(df, code))
-        new[column] = nullable_int8(found, missing)
+        spells = db.execute(SQL).fetchnumpy()
+    rows, years = expand_years(spells["first_year"], spells["last_year"])
+    codes = np.asarray(spells["code"])[rows]
+    frame_years = df["year"].to_numpy()
+    found = dense_rows(codes, years, [(df[code].to_numpy(), frame_years) for code in kind.codes])
+    missing = past_coverage(frame_years, majors.coverage_end)
+    new = {column: nullable_int8(at < len(codes), missing.copy()) for column, at in zip(columns, found, strict=True)}
     end = majors.coverage_end.year if majors.coverage_end is not None else None
     source = majors.source(missing=f"NA after {end} (past the list's coverage)") if end else majors.source()
-    return set_meta(extend(df, new), meta(df), columns, source)
+    return Added(new, source)

@@ -10,42 +10,41 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from foedus.panels.frames import (
-    check_new,
-    cow_kind,
-    extend,
-    frame_keys,
-    imported,
-    lookup,
-    meta,
-    set_meta,
-    store,
-)
+from foedus.panels.frames import Added, check_new, cow_kind, dense_rows, imported, store, with_added
 
 NMC_COLUMNS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
 DATASET = "COW NMC"
 SQL = f"""
-SELECT code::BIGINT * 10000 + year AS key, {", ".join(NMC_COLUMNS)}
-FROM capabilities WHERE code BETWEEN 0 AND 9999 ORDER BY key
+SELECT code::BIGINT AS code, year::BIGINT AS year, {", ".join(f"{c}::DOUBLE AS {c}" for c in NMC_COLUMNS)}
+FROM capabilities WHERE code BETWEEN 0 AND 9999
+ORDER BY code, year
 """
 
 
 def add_nmc(df: pd.DataFrame, con=None) -> pd.DataFrame:
-    """A copy of a COW state-year or dyad-year frame with the NMC columns of each state."""
+    """A new frame: a COW state-year or dyad-year frame with the NMC columns of each state."""
+    return with_added(df, nmc_added(df, con))
+
+
+def nmc_added(df: pd.DataFrame, con=None) -> Added:
+    """The NMC columns of `df`'s rows: one gather per side from a (7 × state-years) table."""
     kind = cow_kind(df, "add_nmc")
     suffixes = [""] if kind.unit == "state_year" else ["1", "2"]
     columns = [f"{name}{suffix}" for suffix in suffixes for name in NMC_COLUMNS]
     check_new(df, columns)
-    new = {}
     with store(con) as db:
         nmc = imported(db, DATASET)
-        table = db.execute(SQL).df()
-    keys = table["key"].to_numpy()
-    padded = {name: np.append(table[name].to_numpy(dtype=np.float64), np.nan) for name in NMC_COLUMNS}
-    for code, suffix in zip(kind.codes, suffixes, strict=True):
-        at, found = lookup(keys, frame_keys(df, code))
-        at[~found] = len(keys)  # the NaN row
-        for name in NMC_COLUMNS:
-            new[f"{name}{suffix}"] = padded[name][at]
+        table = db.execute(SQL).fetchnumpy()
+    size = len(table["code"])
+    values = np.full((len(NMC_COLUMNS), size + 1), np.nan)  # the last column: no value
+    for i, name in enumerate(NMC_COLUMNS):
+        values[i, :size] = np.ma.filled(np.ma.asarray(table[name], dtype=np.float64), np.nan)
+    years = df["year"].to_numpy()
+    rows = dense_rows(table["code"], table["year"], [(df[code].to_numpy(), years) for code in kind.codes])
+    new = {}
+    for at, suffix in zip(rows, suffixes, strict=True):
+        gathered = np.take(values, at, axis=1)  # (7, rows): each column one contiguous row
+        for i, name in enumerate(NMC_COLUMNS):
+            new[f"{name}{suffix}"] = gathered[i]
     source = nmc.source(missing="NaN where NMC has no value (-9 or blank), or no row for the state-year")
-    return set_meta(extend(df, new), meta(df), columns, source)
+    return Added(new, source)

@@ -14,6 +14,10 @@ a commitment's entry (either side of a pair) or the start of a register confirma
 confirmation, so a commitment in force on any day of the year is in force on 1 January or on the
 last such date before that day. (Reading only 1 January and 31 December would miss a commitment
 that both starts and ends inside one year.)
+
+All reading dates are answered by one query (`CONFIRMED`): the merged view's rules for `live`,
+`past_coverage`, `confirmed_entry` and `status` (`foedus.query.commitments.SQL`, on its `BASE`)
+evaluated for a table of dates at once instead of once per date, keeping only what the columns need.
 """
 
 from __future__ import annotations
@@ -23,24 +27,23 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from foedus.panels.alliance import OBLIGATIONS, alliance_columns
-from foedus.panels.atop_alliance import add_atop_alliance
+from foedus.panels.alliance import OBLIGATIONS, alliance_added, alliance_columns
+from foedus.panels.atop_alliance import PREFIX as ATOP_PREFIX
+from foedus.panels.atop_alliance import TREATIES as ATOP_TREATIES
 from foedus.panels.cite import ATOP
 from foedus.panels.frames import (
+    Added,
     check_new,
+    covered,
     cow_kind,
-    extend,
     is_directed,
-    lookup,
-    meta,
     nullable_int8,
     pair_keys,
-    set_meta,
-    sources,
     state_keys,
     store,
+    with_added,
 )
-from foedus.query.commitments import directed_commitments
+from foedus.query.commitments import BASE
 
 PREFIX = "alliance_"
 _OBLIGATIONS = list(OBLIGATIONS.values())
@@ -51,6 +54,41 @@ SELECT DISTINCT d FROM (
     SELECT entry_date AS d FROM commitments
     UNION ALL SELECT in_force_from FROM treaty_events WHERE in_force_from IS NOT NULL
 ) WHERE year(d) BETWEEN $first AND $last ORDER BY d
+"""
+
+# the merged view's status rules (query/commitments.SQL: live, pairs) on every date of $days at once
+CONFIRMED = BASE + f"""
+, days AS (SELECT unnest($days::DATE[]) AS day)
+, live AS (
+    SELECT d.day, r.pair_id, r.phase, r.member, r.source_id, {", ".join(f"r.{o}" for o in _OBLIGATIONS)},
+        (r.exit_date IS NULL AND r.coverage_end < d.day) AS past_coverage,
+        (SELECT min(e.event_id) FROM treaty_events e
+         WHERE e.treaty_id = r.pair_id AND e.action IN ('confirmation', 'extension', 'termination')
+           AND (e.members IS NULL OR list_contains(e.members, r.member))
+           AND (e.in_force_from IS NULL OR e.in_force_from <= d.day)
+           AND (e.in_force_until IS NULL OR d.day < e.in_force_until)) AS confirmed_entry
+    FROM base r JOIN days d
+      ON r.entry_date <= d.day AND (coalesce(r.exit_date, r.register_exit) IS NULL
+                                    OR d.day < coalesce(r.exit_date, r.register_exit))
+), pairs AS (
+    SELECT a.day, a.member AS from_ccode, b.member AS to_ccode, {", ".join(f"a.{o}" for o in _OBLIGATIONS)},
+        CASE WHEN a.past_coverage OR b.past_coverage
+             THEN coalesce(a.confirmed_entry, b.confirmed_entry) END AS confirmed_by,
+        a.source_id
+    FROM live a
+    JOIN live b ON a.day = b.day AND a.pair_id = b.pair_id AND a.phase = b.phase AND a.member <> b.member
+    WHERE NOT coalesce((a.past_coverage AND a.confirmed_entry IS NULL)
+                       OR (b.past_coverage AND b.confirmed_entry IS NULL), false)
+)
+"""
+CONFIRMED_YEARS = CONFIRMED + f"""
+SELECT from_ccode::BIGINT AS from_ccode, to_ccode::BIGINT AS to_ccode, year(day)::BIGINT AS year,
+       {", ".join(f"bool_or({o}) AS {o}" for o in _OBLIGATIONS)}
+FROM pairs GROUP BY ALL
+"""
+CONFIRMED_ENTRIES = CONFIRMED + """
+SELECT confirmed_by AS entry FROM pairs WHERE confirmed_by IS NOT NULL
+UNION SELECT s.entry FROM pairs p JOIN sources s USING (source_id) WHERE s.kind = 'register' AND s.entry IS NOT NULL
 """
 
 
@@ -65,59 +103,56 @@ def reading_dates(db, years: list[int]) -> list[dt.date]:
     return sorted(dates)
 
 
-def _confirmed(db, years: list[int]) -> tuple[pd.DataFrame, list[str]]:
+def _confirmed(db, years: list[int]) -> tuple[dict[str, np.ndarray], list[str]]:
     """Directed obligations known to be in force at some point of each year (register-backed), and the
     register entries behind them."""
-    parts, entries = [], set()
-    for day in reading_dates(db, years):
-        frame = directed_commitments(db, day)
-        frame = frame[frame.status == "in_force"]
-        parts.append(frame[["from_ccode", "to_ccode", *_OBLIGATIONS]].assign(year=day.year))
-        entries.update(frame.confirmed_by.dropna().astype(str))
-        entries.update(frame.source_entry[frame.source_kind == "register"].dropna().astype(str))
-    if not parts:
-        return pd.DataFrame({c: np.array([], dtype=np.int64) for c in ["from_ccode", "to_ccode", "year",
-                                                                      *_OBLIGATIONS]}), []
-    table = pd.concat(parts, ignore_index=True)
-    table = table.groupby(["from_ccode", "to_ccode", "year"], as_index=False)[_OBLIGATIONS].max()
-    return table, sorted(entries)
+    days = reading_dates(db, years)
+    if not days:
+        empty = np.array([], dtype=np.int64)
+        return {"from_ccode": empty, "to_ccode": empty, "year": empty,
+                **{o: np.array([], dtype=bool) for o in _OBLIGATIONS}}, []
+    table = db.execute(CONFIRMED_YEARS, {"days": days}).fetchnumpy()
+    entries = sorted(str(e) for (e,) in db.execute(CONFIRMED_ENTRIES, {"days": days}).fetchall())
+    return {name: np.asarray(values) for name, values in table.items()}, entries
 
 
 def add_register_alliance(df: pd.DataFrame, con=None, directed: bool | None = None) -> pd.DataFrame:
-    """A copy of a COW state-year or dyad-year frame with `alliance_*` columns: ATOP within its
+    """A new frame: a COW state-year or dyad-year frame with `alliance_*` columns: ATOP within its
     coverage, the register-confirmed merged view after it (1 or NA)."""
+    return with_added(df, register_added(df, con, directed))
+
+
+def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, atop: Added | None = None) -> Added:
+    """The `alliance_*` columns of `df`'s rows; `atop`: the ATOP columns already computed for them."""
     kind = cow_kind(df, "add_register_alliance")
     columns = alliance_columns(PREFIX)
     check_new(df, columns)
-    with_atop = add_atop_alliance(df, con, directed=directed)
-    atop_source = sources(with_atop)[alliance_columns("atop_")[0]]
-    coverage_year = int(atop_source["coverage_end"][:4])
-    years = df["year"].to_numpy()
-    later = sorted(int(y) for y in np.unique(years) if y > coverage_year)
     with store(con) as db:
+        if atop is None:
+            atop = alliance_added(df, db, treaties=ATOP_TREATIES, prefix=ATOP_PREFIX, verb="add_register_alliance",
+                                  directed=directed)
+        coverage_year = int(atop.source["coverage_end"][:4])
+        years = df["year"].to_numpy()
+        later = sorted(int(y) for y in np.unique(years[years > coverage_year]))
         table, entries = _confirmed(db, later)
         register = db.execute("SELECT version, file FROM imports WHERE dataset = 'register'").fetchone()
+    flags = np.column_stack([table[o] for o in _OBLIGATIONS]) if len(table["year"]) else np.zeros((0, 5), bool)
     if kind.unit == "state_year":
-        table = table.groupby(["from_ccode", "year"], as_index=False)[_OBLIGATIONS].max()
-        keys = state_keys(table.from_ccode.to_numpy(), table.year.to_numpy())
-        found = [lookup(keys, state_keys(df[kind.codes[0]].to_numpy(), years))]
+        keys = state_keys(df[kind.codes[0]].to_numpy(), years)
+        found = state_keys(table["from_ccode"], table["year"])
     else:
-        keys = pair_keys(table.from_ccode.to_numpy(), table.to_ccode.to_numpy(), table.year.to_numpy())
-        code1, code2 = (df[c].to_numpy() for c in kind.codes)
-        found = [lookup(keys, pair_keys(code1, code2, years))]
+        keys = pair_keys(df[kind.codes[0]].to_numpy(), df[kind.codes[1]].to_numpy(), years)
+        found = pair_keys(table["from_ccode"], table["to_ccode"], table["year"])
         if not is_directed(df, kind, directed):
-            found.append(lookup(keys, pair_keys(code2, code1, years)))
+            found = np.concatenate([found, pair_keys(table["to_ccode"], table["from_ccode"], table["year"])])
+            flags = np.concatenate([flags, flags])
+    confirmed = covered(keys, found, found, flags)
     after = years > coverage_year
     new = {}
-    for column, atop_column, obligation in zip(columns, alliance_columns("atop_"), _OBLIGATIONS, strict=True):
-        values = table[obligation].to_numpy().astype(bool)
-        confirmed = np.zeros(len(df), dtype=bool)
-        for at, hit in found:
-            if len(values):
-                confirmed |= hit & values[at]
-        within = with_atop[atop_column].fillna(0).to_numpy(dtype=np.int8)
-        new[column] = nullable_int8(np.where(after, confirmed.astype(np.int8), within), after & ~confirmed)
-    return set_meta(extend(df, new), meta(df), columns, _source(atop_source, coverage_year, register, entries))
+    for j, (column, atop_column) in enumerate(zip(columns, alliance_columns(ATOP_PREFIX), strict=True)):
+        within = np.asarray(atop.columns[atop_column].to_numpy(dtype=np.int8, na_value=0))
+        new[column] = nullable_int8(np.where(after, confirmed[j], within), after & ~confirmed[j])
+    return Added(new, _source(atop.source, coverage_year, register, entries))
 
 
 def _source(atop: dict, coverage_year: int, register, entries: list[str]) -> dict:
