@@ -33,29 +33,53 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pandas as pd
 
 from foedus.dates import parse_date
+from foedus.query import intervals
+from foedus.query.intervals import check_status, projection_warning, select_status, slice_on
 from foedus.source import Source
 from foedus.source import source_text as _source_text
-from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
+from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS, SUMMARY_FLAGS
+
+_EMPTY = np.array([], dtype=np.int64)
 
 _FLAG_SELECT = ", ".join(f"a.{flag}" for flag in CONDITION_FLAGS)
 _OBLIGATION_SELECT = ", ".join(f"a.{name}" for name in OBLIGATIONS)
 
-BASE = """
+_INHERITED = (*OBLIGATIONS, *SUMMARY_FLAGS, *CONDITION_FLAGS)
+_INHERITED_COLUMNS = ", ".join(_INHERITED)
+_INHERIT = ", ".join(f"CASE WHEN inh.treaty_id IS NULL THEN c.{col} ELSE inh.{col} END AS {col}" for col in _INHERITED)
+
+# Accessions inherit the treaty (issue 15.2): a register accession to a dataset treaty takes the obligations
+# and conditions the dataset codes for the members of that phase (the coding most members still in force at
+# the end of coverage share), e.g. NATO's Art. 6 location condition for Finland as for France.
+BASE = f"""
 WITH ext AS (
     SELECT treaty_id, json_extract_string(attributes, '$.extends') AS extends
     FROM treaties
     WHERE dataset = 'register' AND json_extract_string(attributes, '$.extends') IS NOT NULL
+), coding AS (
+    SELECT * EXCLUDE (live, total, first, rank) FROM (
+        SELECT *, row_number() OVER (PARTITION BY treaty_id, phase ORDER BY live DESC, total DESC, first) AS rank
+        FROM (
+            SELECT treaty_id, phase, {_INHERITED_COLUMNS}, count(*) FILTER (WHERE exit_date IS NULL) AS live,
+                count(*) AS total, min(commitment_id) AS first
+            FROM commitments
+            WHERE treaty_id IN (SELECT extends FROM ext)
+            GROUP BY treaty_id, phase, {_INHERITED_COLUMNS}
+        )
+    ) WHERE rank = 1
 ), base AS (
-    SELECT c.*, coalesce(ext.extends, c.treaty_id) AS pair_id,
+    SELECT c.* REPLACE ({_INHERIT}), coalesce(ext.extends, c.treaty_id) AS pair_id,
         CASE WHEN c.exit_date IS NULL THEN (
             SELECT min(e.event_date) FROM treaty_events e
             WHERE e.action = 'termination' AND e.treaty_id = coalesce(ext.extends, c.treaty_id)
               AND (e.members IS NULL OR list_contains(e.members, c.member))
         ) END AS register_exit
     FROM commitments c LEFT JOIN ext USING (treaty_id)
+    LEFT JOIN coding inh ON inh.treaty_id = ext.extends AND inh.phase = c.phase
 )"""
 
 SQL = BASE + f"""
@@ -114,36 +138,81 @@ ORDER BY from_ccode, to_ccode, treaty_id, phase
 """
 
 
-def directed_commitments(con, on: str | dt.date | None = None) -> pd.DataFrame:
-    """Every directed commitment A→B in force on `on` (default today), one row per treaty phase."""
+def directed_commitments_sql(con, on: str | dt.date | None = None) -> pd.DataFrame:
+    """The merge evaluated by one query for one date (`SQL`): the reference the interval table reproduces."""
     day = parse_date(on, "on")
     return con.execute(SQL, {"on": day}).df()
+
+
+def directed_commitments(
+    con, on: str | dt.date | None = None, status: str | None = None
+) -> pd.DataFrame:
+    """Every directed commitment A→B in force on `on` (default today), one row per treaty phase.
+
+    A slice of the interval table (`foedus.query.intervals`, built once per store build). `status` keeps the
+    tiers counted: 'confirmed', 'presumed' (confirmed and presumed, the default) or 'any'.
+    """
+    day = parse_date(on, "on")
+    return slice_on(intervals.build(con), day, status=check_status(status))
 
 
 def _for_state(frame: pd.DataFrame, code: int) -> pd.DataFrame:
     return frame[(frame.from_ccode == code) | (frame.to_ccode == code)].reset_index(drop=True)
 
 
-def obligations(con, state: int, on: str | dt.date | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def obligations(
+    con,
+    state: int,
+    on: str | dt.date | None = None,
+    frame: pd.DataFrame | None = None,
+    status: str | None = None,
+) -> pd.DataFrame:
     """Commitments in force on `on` that `state` owes or is owed, by partner.
 
-    `frame`: the directed commitments of that date, when the caller already has them.
+    `frame`: the directed commitments of that date, when the caller already has them (any status: the
+    `status` filter is applied here). Without it, only the state's rows of the interval table are read.
     """
-    frame = _for_state(directed_commitments(con, on) if frame is None else frame, int(state))
-    partner = frame.to_ccode.where(frame.from_ccode == int(state), frame.from_ccode)
-    return frame.assign(_p=partner).sort_values(["_p", "from_ccode", "treaty_id"]).drop(columns="_p")
+    status = check_status(status)
+    code = int(state)
+    if frame is None:
+        table = intervals.build(con)
+        rows = table.rows_on(parse_date(on, "on"), table.by_state.get(code, _EMPTY), status)
+        t = table.table
+        a, b = t.from_ccode.to_numpy()[rows], t.to_ccode.to_numpy()[rows]
+        partner = np.where(a == code, b, a)
+        rows = rows[np.lexsort((t.treaty_id.to_numpy()[rows], a, partner))]
+        return slice_on(table, parse_date(on, "on"), rows, status)
+    frame = select_status(_for_state(frame, code), status)
+    partner = frame.to_ccode.where(frame.from_ccode == code, frame.from_ccode)
+    return frame.assign(_p=partner).sort_values(["_p", "from_ccode", "treaty_id"], kind="stable").drop(columns="_p")
 
 
-def dyad(con, a: int, b: int, on: str | dt.date | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """What A owes B and what B owes A on `on` (directed rows, A→B first); `frame` as in `obligations`."""
-    frame = directed_commitments(con, on) if frame is None else frame
-    pair = frame[
-        ((frame.from_ccode == int(a)) & (frame.to_ccode == int(b)))
-        | ((frame.from_ccode == int(b)) & (frame.to_ccode == int(a)))
-    ]
-    return pair.assign(_first=pair.from_ccode != int(a)).sort_values(["_first", "treaty_id"]).drop(
+def dyad(
+    con,
+    a: int,
+    b: int,
+    on: str | dt.date | None = None,
+    frame: pd.DataFrame | None = None,
+    status: str | None = None,
+) -> pd.DataFrame:
+    """What A owes B and what B owes A on `on` (directed rows, A→B first); `frame` and `status` as in `obligations`."""
+    status = check_status(status)
+    a, b = int(a), int(b)
+    if frame is None:
+        table = intervals.build(con)
+        # the table is sorted by (from, to, treaty, phase): A→B rows, then B→A rows, each by treaty
+        index = np.concatenate([table.by_pair.get((a, b), _EMPTY), table.by_pair.get((b, a), _EMPTY)])
+        return slice_on(table, parse_date(on, "on"), index, status)
+    pair = frame[((frame.from_ccode == a) & (frame.to_ccode == b)) | ((frame.from_ccode == b) & (frame.to_ccode == a))]
+    pair = select_status(pair.reset_index(drop=True), status)
+    return pair.assign(_first=pair.from_ccode != a).sort_values(["_first", "treaty_id"], kind="stable").drop(
         columns="_first"
     ).reset_index(drop=True)
+
+
+def warning_for(con, on: str | dt.date | None = None, today: dt.date | None = None) -> str | None:
+    """The projection warning of a date (after the register's check date or after today), else None."""
+    return projection_warning(intervals.build(con), parse_date(on, "on"), today=today)
 
 
 def obligation_list(row) -> list[str]:
@@ -175,8 +244,11 @@ def _date(value) -> str | None:
     return pd.Timestamp(value).date().isoformat()
 
 
-def records(frame: pd.DataFrame, names=None) -> list[dict]:
-    """The stable JSON records of directed commitments (see README, `--json`)."""
+def records(frame: pd.DataFrame, names=None, warning: str | None = None) -> list[dict]:
+    """The stable JSON records of directed commitments (see README, `--json`).
+
+    `warning`: the date's projection warning (`warning_for`), repeated on every record when given.
+    """
     out = []
     for row in frame.to_dict("records"):
         record = {
@@ -190,6 +262,8 @@ def records(frame: pd.DataFrame, names=None) -> list[dict]:
             "since": _date(row["since"]),
             "until": _date(row["until"]),
             "status": row["status"],
+            "tier": row.get("tier"),
+            "status_reason": row.get("status_reason"),
             "source": source_record(row),
         }
         record["source_text"] = _source_text(record["source"])
@@ -205,6 +279,8 @@ def records(frame: pd.DataFrame, names=None) -> list[dict]:
                 f"{record['coverage_end']}; later status unknown"
             )
         _register_fields(record, row)
+        if warning:
+            record["warning"] = warning
         out.append(record)
     return out
 

@@ -1,0 +1,645 @@
+"""The merged directed commitments as an interval table, computed once per store build.
+
+`foedus.query.commitments` defines the merge of the datasets and the register (precedence, accessions,
+status after coverage). Evaluating it for each date costs a full query (about 0.25 s); but everything
+it depends on changes only at known dates: entries, exits, a dataset's coverage end, a register event's
+window and check date, a term's end. This module cuts every member's commitment row at those dates into
+segments on which the answer is constant, pairs the members of each treaty phase, and keeps the result
+as one table of directed intervals ``[start, end)`` (``end`` open while in force) with the obligations,
+conditions, sources, the legacy ``status`` and the status tier (`tier`, `status_reason`). A date's slice
+is then a range lookup (:func:`slice_on`), and a dyad or a state an index lookup.
+
+Status tiers (one rule for every command; see README "Status after coverage"):
+
+- ``confirmed``: inside the dataset's coverage (the dataset codes it), or a register entry confirms it on
+  that date: a register treaty or accession up to its entry's check date, or a confirmation, extension
+  or termination window of the dataset treaty that covers the date (up to the entry's check date).
+- ``presumed``: in force at the end of the dataset (or when the register entry was checked), no
+  termination or withdrawal known to the register, and a term that has not run out: no fixed term,
+  explicitly indefinite, until an event none has reported, within a term known to run past the date, or
+  renewing automatically by the treaty's own rule (ATOP ``proren = 2``; a register ``renewal:
+  automatic``).
+- ``unknown``: anything else (a fixed term ended with no renewal recorded; a term ATOP does not code).
+
+The table is built lazily, once per store build: it is cached under a fingerprint of the store's
+``meta`` and ``imports`` tables (every import and register write changes it), so a rebuilt or
+swapped database is never answered from a stale table. :func:`build` is also callable by the store
+builder at the end of an import to warm the cache.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
+
+TIERS = ("unknown", "presumed", "confirmed")
+"""Status tiers, weakest first (the index is the tier's rank)."""
+STATUS_CHOICES = ("confirmed", "presumed", "any")
+DEFAULT_STATUS = "presumed"
+"""The one default of every command and endpoint: count confirmed and presumed, leave out unknown."""
+
+_OPEN = np.iinfo(np.int64).max
+_EPOCH = dt.date(1970, 1, 1)
+_FLAGS = tuple(CONDITION_FLAGS)
+
+
+def _days(value) -> int | None:
+    if value is None or value is pd.NaT or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        value = value.date()
+    return (value - _EPOCH).days
+
+
+def _iso(days: int | None) -> str | None:
+    return None if days is None or days == _OPEN else (_EPOCH + dt.timedelta(days=int(days))).isoformat()
+
+
+def _add_months(days: int, months: int) -> int:
+    day = _EPOCH + dt.timedelta(days=int(days))
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return _days(dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1])))
+
+
+def _int(value) -> int | None:
+    try:
+        return None if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the term rule ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A treaty's term: when its current term ends (if known) and whether it renews by its own rule."""
+
+    kind: str  # 'indefinite', 'event', 'fixed', 'uncoded'
+    end: int | None = None  # end of the term current at the last known status (exclusive), days
+    automatic: bool = False
+    renewal_months: int | None = None
+    origin: str = ""  # where the rule comes from
+
+    def boundaries(self) -> list[int]:
+        return [] if self.end is None else [self.end]
+
+    def judge(self, day: int) -> tuple[bool, str]:
+        """(term not run out on `day`, why)."""
+        if self.kind == "indefinite":
+            return True, f"no fixed term ({self.origin})"
+        if self.kind == "event":
+            return True, f"in force until an event the treaty names, none recorded ({self.origin})"
+        if self.kind == "uncoded":
+            return True, f"term not coded ({self.origin}); no end known"
+        if self.end is not None and day < self.end:
+            return True, f"current term runs to {_iso(self.end)} ({self.origin})"
+        if self.automatic:
+            every = f" every {self.renewal_months} months" if self.renewal_months else ""
+            text = f"renews automatically{every} by the treaty's own rule ({self.origin})"
+            if self.end is not None and self.renewal_months:
+                current = self.end
+                while current <= day:
+                    current = _add_months(current, self.renewal_months)
+                text = f"term ended {_iso(self.end)}; {text}: current term to {_iso(current)} unless a party objected"
+            return True, text
+        return False, f"fixed term ended {_iso(self.end)} with no renewal recorded ({self.origin})"
+
+
+def _atop_term(attributes: dict, begin: int | None, coverage_end: int | None, register_end: int | None) -> Term:
+    speclgth = _int(attributes.get("speclgth"))
+    length = _int(attributes.get("length")) or 0
+    proren = _int(attributes.get("proren"))
+    renewlgt = _int(attributes.get("renewlgt")) or None
+    if register_end is not None:
+        return Term("fixed", register_end, proren == 2, renewlgt, f"register term end; ATOP proren={proren}")
+    if speclgth in (0, 3):
+        return Term("indefinite", origin=f"ATOP speclgth={speclgth}")
+    if speclgth == 2:
+        return Term("event", origin="ATOP speclgth=2")
+    if speclgth == 1 and begin is not None and length:
+        automatic = proren == 2
+        end = _add_months(begin, length)
+        step = renewlgt or length
+        while coverage_end is not None and end <= coverage_end:
+            end = _add_months(end, step)  # ATOP codes it in force at coverage end: it was renewed
+        origin = f"ATOP length={length} months, proren={proren}, renewlgt={renewlgt or 0}"
+        return Term("fixed", end, automatic, renewlgt, origin)
+    return Term("uncoded", origin="ATOP does not code the term")
+
+
+def _register_term(attributes: dict) -> Term:
+    end = attributes.get("term_end")
+    renewal = attributes.get("renewal")
+    months = _int(attributes.get("renewal_months"))
+    if end:
+        from foedus.register.model import day
+
+        return Term("fixed", _days(day(str(end))), renewal == "automatic", months, "register term")
+    text = attributes.get("term")
+    indefinite = isinstance(text, str) and text.lower().startswith(("indefinite", "until terminated"))
+    if renewal == "indefinite" or indefinite:
+        return Term("indefinite", origin=f"register term: {text or 'indefinite'}")
+    return Term("uncoded", origin=f"register term: {text}" if text else "register records no term")
+
+
+# --- side segments ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Event:
+    event_id: str
+    members: list | None
+    start: int | None
+    until: int | None
+    checked: int | None
+    term_end: int | None
+
+    def concerns(self, member: int) -> bool:
+        return self.members is None or member in self.members
+
+    def covers(self, day: int) -> bool:
+        return (self.start is None or self.start <= day) and (self.until is None or day < self.until)
+
+
+@dataclass
+class _Side:
+    """The rule for one member's commitment row (what it needs to judge any date)."""
+
+    member: int
+    entry: int
+    exit: int  # effective exit (dataset exit or register termination), _OPEN if none
+    dataset: bool
+    exit_known: bool
+    coverage_end: int | None
+    coverage_label: str
+    register_entry: str | None
+    register_checked: int | None
+    events: list[_Event] = field(default_factory=list)
+    term: Term | None = None
+
+    def cuts(self) -> set[int]:
+        points = {self.entry}
+        for e in self.events:
+            points.update(p for p in (e.start, e.until) if p is not None)
+            if e.checked is not None:
+                points.add(e.checked + 1)
+        if self.dataset and not self.exit_known and self.coverage_end is not None:
+            points.add(self.coverage_end + 1)
+        if not self.dataset and self.register_checked is not None:
+            points.add(self.register_checked + 1)
+        if self.term is not None:
+            points.update(self.term.boundaries())
+        return {p for p in points if self.entry <= p < self.exit}
+
+    def judge(self, day: int) -> tuple[bool, str | None, int, str]:
+        """(past coverage, legacy confirming entry, tier rank, reason) on `day`.
+
+        The legacy entry is the merge's `confirmed_entry` (the first register event covering the day, past
+        the check date too); it is reported as `confirmed_by` only past coverage, as before tiers existed.
+        """
+        covering = sorted(e.event_id for e in self.events if e.covers(day))
+        legacy = covering[0] if covering else None
+        if self.dataset and (self.exit_known or self.coverage_end is None or day <= self.coverage_end):
+            return False, legacy, 2, f"coded in force by {self.coverage_label} (coverage to {_iso(self.coverage_end)})"
+        if self.dataset:
+            confirming = [e for e in self.events if e.covers(day) and e.checked is not None and day <= e.checked]
+            if confirming:
+                e = min(confirming, key=lambda x: x.event_id)
+                return True, legacy, 2, f"register entry {e.event_id} confirms it in force (checked {_iso(e.checked)})"
+            checked = max((e.checked for e in self.events if e.checked is not None), default=None)
+            base = f"in force at the end of {self.coverage_label} coverage ({_iso(self.coverage_end)})"
+            if checked is not None:
+                base += f", no termination or withdrawal known to the register (checked {_iso(checked)})"
+            else:
+                base += ", no termination or withdrawal known to the register"
+            ok, why = self.term.judge(day) if self.term else (True, "no term known")
+            return True, legacy, 1 if ok else 0, f"{base}; {why}"
+        if self.register_checked is not None and day <= self.register_checked:
+            return False, legacy, 2, (
+                f"register entry {self.register_entry} confirms it (checked {_iso(self.register_checked)})"
+            )
+        ok, why = self.term.judge(day) if self.term else (True, "no term known")
+        base = (
+            f"in force when register entry {self.register_entry} was checked ({_iso(self.register_checked)}), "
+            "no end known to the register"
+        )
+        return False, legacy, 1 if ok else 0, f"{base}; {why}"
+
+    def segments(self) -> list[tuple[int, int, bool, str | None, int, str]]:
+        points = sorted(self.cuts())
+        out: list[list] = []
+        for i, start in enumerate(points):
+            end = points[i + 1] if i + 1 < len(points) else self.exit
+            state = self.judge(start)
+            if out and tuple(out[-1][2:]) == state:
+                out[-1][1] = end
+            else:
+                out.append([start, end, *state])
+        return [tuple(s) for s in out]
+
+
+# --- the build ----------------------------------------------------------------------------------------
+
+_ROW_COLUMNS = ["since", "until", "coverage_end"]
+
+
+def _rows(con) -> pd.DataFrame:
+    from foedus.query.commitments import BASE
+
+    return con.execute(
+        BASE
+        + """
+SELECT b.*, coalesce(b.exit_date, b.register_exit) AS effective_exit,
+    s.kind AS source_kind, s.dataset AS source_dataset, s.version AS source_version, s.file AS source_file,
+    s.line AS source_line, s.entry AS source_entry, s.citation AS source_citation,
+    json_extract_string(own.attributes, '$.checked') AS entry_checked,
+    own.attributes AS own_attributes, pt.attributes AS pair_attributes, pt.dataset AS pair_dataset,
+    pt.begin_date AS pair_begin, pt.coverage_end AS pair_coverage_end
+FROM base b
+JOIN sources s ON s.source_id = b.source_id
+LEFT JOIN treaties own ON own.treaty_id = b.treaty_id
+LEFT JOIN treaties pt ON pt.treaty_id = b.pair_id
+"""
+    ).df()
+
+
+def _events(con) -> dict[str, list[_Event]]:
+    out: dict[str, list[_Event]] = {}
+    rows = con.execute(
+        "SELECT event_id, treaty_id, members, in_force_from, in_force_until, checked, term_end FROM treaty_events "
+        "WHERE action IN ('confirmation', 'extension', 'termination')"
+    ).fetchall()
+    for event_id, tid, members, start, until, checked, term_end in rows:
+        out.setdefault(tid, []).append(
+            _Event(event_id, list(members) if members is not None else None, _days(start), _days(until),
+                   _days(checked), _days(term_end))
+        )
+    return out
+
+
+def _side(row: dict, events: dict[str, list[_Event]]) -> _Side:
+    dataset = row["source_kind"] != "register"
+    member = int(row["member"])
+    mine = [e for e in events.get(row["pair_id"], []) if e.concerns(member)]
+    pair_attributes = json.loads(row["pair_attributes"]) if isinstance(row["pair_attributes"], str) else {}
+    own_attributes = json.loads(row["own_attributes"]) if isinstance(row["own_attributes"], str) else {}
+    coverage_end = _days(row["coverage_end"])
+    if row["pair_dataset"] == "ATOP":
+        register_end = max((e.term_end for e in mine if e.term_end is not None), default=None)
+        term = _atop_term(pair_attributes, _days(row["pair_begin"]), _days(row["pair_coverage_end"]), register_end)
+    else:
+        term = _register_term(own_attributes)
+    checked = row["entry_checked"] if isinstance(row["entry_checked"], str) else row["source_version"]
+    register_checked = None
+    if not dataset and isinstance(checked, str):
+        from foedus.register.model import day
+
+        register_checked = _days(day(checked))
+    exit_ = _days(row["effective_exit"])
+    return _Side(
+        member=member,
+        entry=_days(row["entry_date"]),
+        exit=_OPEN if exit_ is None else exit_,
+        dataset=dataset,
+        exit_known=_days(row["exit_date"]) is not None,
+        coverage_end=coverage_end,
+        coverage_label=f"{row['source_dataset']} {row['source_version']}",
+        register_entry=row["source_entry"] if not dataset else None,
+        register_checked=register_checked,
+        events=mine,
+        term=term,
+    )
+
+
+def _segments(rows: pd.DataFrame, events) -> pd.DataFrame:
+    out = []
+    for key, row in enumerate(rows.to_dict("records")):
+        side = _side(row, events)
+        for start, end, past, legacy, rank, reason in side.segments():
+            out.append((key, row["pair_id"], int(row["phase"]), side.member, start, end, past, legacy, rank, reason))
+    return pd.DataFrame(
+        out, columns=["key", "pair_id", "phase", "member", "start", "end", "past", "legacy", "rank", "reason"]
+    )
+
+
+def _pair(segments: pd.DataFrame) -> pd.DataFrame:
+    pairs = segments.merge(segments, on=["pair_id", "phase"], suffixes=("_a", "_b"))
+    pairs = pairs[pairs.member_a != pairs.member_b]
+    start = np.maximum(pairs.start_a.to_numpy(), pairs.start_b.to_numpy())
+    end = np.minimum(pairs.end_a.to_numpy(), pairs.end_b.to_numpy())
+    keep = start < end
+    pairs = pairs[keep].assign(start=start[keep], end=end[keep])
+    return pairs.reset_index(drop=True)
+
+
+def _pair_fields(pairs: pd.DataFrame) -> pd.DataFrame:
+    a_unknown = pairs.past_a & pairs.legacy_a.isna()
+    b_unknown = pairs.past_b & pairs.legacy_b.isna()
+    status = np.where(a_unknown | b_unknown, "unknown_after_coverage", "in_force")
+    past = pairs.past_a | pairs.past_b
+    confirmed = pairs.legacy_a.where(pairs.legacy_a.notna(), pairs.legacy_b).where(past, None)
+    rank = np.minimum(pairs.rank_a.to_numpy(), pairs.rank_b.to_numpy())
+    same = pairs.reason_a == pairs.reason_b
+    reason = np.where(
+        same,
+        pairs.reason_a,
+        np.where(
+            pairs.rank_b < pairs.rank_a,
+            "partner: " + pairs.reason_b + "; own: " + pairs.reason_a,
+            pairs.reason_a + "; partner: " + pairs.reason_b,
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "key_a": pairs.key_a.to_numpy(),
+            "key_b": pairs.key_b.to_numpy(),
+            "start": pairs.start.to_numpy(),
+            "end": pairs.end.to_numpy(),
+            "status": status,
+            "confirmed_by": confirmed.to_numpy(),
+            "a_past": pairs.past_a.to_numpy(),
+            "rank": rank,
+            "status_reason": reason,
+        }
+    )
+
+
+def _lookups(con) -> dict:
+    confirmed = con.execute(
+        "SELECT e.event_id, s.dataset, s.citation, e.checked FROM treaty_events e JOIN sources s USING (source_id)"
+    ).df().set_index("event_id")
+    articles = con.execute(
+        "SELECT t.treaty_id, coalesce(json_extract_string(t.attributes, '$.articles'), "
+        "(SELECT min(e.articles) FROM treaty_events e WHERE e.treaty_id = t.treaty_id AND e.articles IS NOT NULL)) "
+        "AS articles, t.dataset, t.name, "
+        "(SELECT min(e.name) FROM treaty_events e WHERE e.treaty_id = t.treaty_id AND e.name IS NOT NULL) "
+        "AS event_name FROM treaties t"
+    ).df().set_index("treaty_id")
+    return {"confirmed": confirmed, "treaties": articles}
+
+
+@dataclass
+class Intervals:
+    """The interval table of directed commitments and its indexes (see the module docstring)."""
+
+    table: pd.DataFrame
+    start: np.ndarray
+    end: np.ndarray
+    rank: np.ndarray
+    by_pair: dict[tuple[int, int], np.ndarray]
+    by_state: dict[int, np.ndarray]
+    notes: _Notes
+    register_checked: dt.date | None
+    fingerprint: str
+
+    def rows_on(self, day: dt.date, index: np.ndarray | None = None, status: str = "any") -> np.ndarray:
+        """Positions of the rows in force on `day` (among `index`, when given) whose tier `status` counts."""
+        d = _days(day)
+        least = {"any": 0, "presumed": 1, "confirmed": 2}[status]
+        if index is None:
+            keep = (self.start <= d) & (d < self.end)
+            if least:
+                keep &= self.rank >= least
+            return np.flatnonzero(keep)
+        keep = (self.start[index] <= d) & (d < self.end[index])
+        if least:
+            keep &= self.rank[index] >= least
+        return index[keep]
+
+
+def _assemble(con, fingerprint: str) -> Intervals:
+    rows = _rows(con)
+    segments = _segments(rows, _events(con))
+    pairs = _pair_fields(_pair(segments))
+    a = rows.iloc[pairs.key_a.to_numpy()].reset_index(drop=True)
+    b = rows.iloc[pairs.key_b.to_numpy()].reset_index(drop=True)
+    look = _lookups(con)
+    treaties = look["treaties"].reindex(a.pair_id.to_numpy())
+    conf = look["confirmed"].reindex(pairs.confirmed_by.to_numpy())
+    b_register = (b.source_kind == "register") & (a.source_kind != "register")
+    unknown = pairs.status == "unknown_after_coverage"
+    coverage_source = np.where(
+        unknown & ~pairs.a_past,
+        b.source_dataset + " " + b.source_version.fillna(""),
+        a.source_dataset + " " + a.source_version.fillna(""),
+    )
+    from foedus.query.treaty_names import treaty_names
+
+    names = treaty_names(con)
+    tids = a.pair_id.to_numpy()
+    table = pd.DataFrame(
+        {
+            "from_ccode": a.member.astype("int32").to_numpy(),
+            "to_ccode": b.member.astype("int32").to_numpy(),
+            "treaty_id": tids,
+            "phase": a.phase.astype("int32").to_numpy(),
+            **{ob: a[ob].to_numpy() for ob in OBLIGATIONS},
+            **{flag: a[flag].to_numpy() for flag in _FLAGS},
+            "obvary": a.obvary.to_numpy(),
+            "since": np.maximum(a.entry_date.to_numpy(), b.entry_date.to_numpy()),
+            "until": pd.concat([a.effective_exit, b.effective_exit], axis=1).min(axis=1).to_numpy(),
+            "coverage_end": a.coverage_end.where(a.coverage_end.notna(), b.coverage_end).to_numpy(),
+            "status": pairs.status.to_numpy(),
+            "confirmed_by": pairs.confirmed_by.to_numpy(),
+            "treaty_name": [names.get(t) for t in tids],
+            "treaty_dataset": treaties.dataset.to_numpy(),
+            "source_kind": a.source_kind.to_numpy(),
+            "source_dataset": a.source_dataset.to_numpy(),
+            "source_version": a.source_version.to_numpy(),
+            "source_file": a.source_file.to_numpy(),
+            "source_line": a.source_line.to_numpy(),
+            "source_entry": a.source_entry.to_numpy(),
+            "source_citation": a.source_citation.to_numpy(),
+            "partner_entry": b.source_entry.where(b_register, None).to_numpy(),
+            "partner_citation": b.source_citation.where(b_register, None).to_numpy(),
+            "coverage_source": coverage_source,
+            "confirmed_file": conf.dataset.to_numpy(),
+            "confirmed_citation": conf.citation.to_numpy(),
+            "confirmed_checked": pd.to_datetime(conf.checked).to_numpy(),
+            "articles": treaties.articles.to_numpy(),
+            "status_notes": None,
+            "tier": np.array(TIERS, dtype=object)[pairs["rank"].to_numpy()],
+            "status_reason": pairs.status_reason.to_numpy(),
+            "_start": pairs.start.to_numpy(),
+            "_end": pairs.end.to_numpy(),
+        }
+    )
+    # one row per (from, to, treaty, phase) on any date: a partner's breakpoints split the row's segments
+    table = table.sort_values(["from_ccode", "to_ccode", "treaty_id", "phase", "_start"], kind="stable")
+    table = table.reset_index(drop=True)
+    start = table.pop("_start").to_numpy(dtype=np.int64)
+    end = table.pop("_end").to_numpy(dtype=np.int64)
+    rank = pd.Series(table.tier).map({t: i for i, t in enumerate(TIERS)}).to_numpy(dtype=np.int8)
+    by_pair = _index(table.from_ccode.to_numpy(), table.to_ccode.to_numpy())
+    by_state = _state_index(table.from_ccode.to_numpy(), table.to_ccode.to_numpy())
+    notes = _Notes(_notes(con))
+    return Intervals(table, start, end, rank, by_pair, by_state, notes, _register_checked(con), fingerprint)
+
+
+def _index(a: np.ndarray, b: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    keys = a.astype(np.int64) * 100_000 + b.astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
+    out = {}
+    for chunk in np.split(order, bounds):
+        if len(chunk):
+            k = int(keys[chunk[0]])
+            out[(k // 100_000, k % 100_000)] = np.sort(chunk)
+    return out
+
+
+def _state_index(a: np.ndarray, b: np.ndarray) -> dict[int, np.ndarray]:
+    out: dict[int, list] = {}
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        out.setdefault(x, []).append(i)
+        out.setdefault(y, []).append(i)
+    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+
+
+def _notes(con) -> pd.DataFrame:
+    return con.execute(
+        """SELECT n.note_id, n.text, n.member, n.start_date, n.end_date,
+               coalesce(o.treaty_id, n.subject) AS treaty_id
+           FROM status_notes n LEFT JOIN organizations o ON n.subject = 'org:' || o.org_id
+           ORDER BY n.note_id"""
+    ).df()
+
+
+def _register_checked(con) -> dt.date | None:
+    row = con.execute("SELECT version FROM imports WHERE dataset = 'register'").fetchone()
+    if not row or not row[0]:
+        return None
+    try:
+        return dt.date.fromisoformat(str(row[0])[:10])
+    except ValueError:
+        return None
+
+
+# --- the cache ----------------------------------------------------------------------------------------
+
+_CACHE: OrderedDict[str, Intervals] = OrderedDict()
+_LOCK = threading.Lock()
+_CACHE_SIZE = 4
+
+
+def fingerprint(con) -> str:
+    """What identifies a store build: its imports (every dataset import and register write adds or replaces
+    a row stamped with its time), in one cheap query."""
+    row = con.execute("SELECT count(*), max(imported_at), sum(rows) FROM imports").fetchone()
+    return f"{row[0]}|{row[1]}|{row[2]}"
+
+
+def build(con) -> Intervals:
+    """The interval table of this store build (built on the first call, then cached)."""
+    key = fingerprint(con)
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    built = _assemble(con, key)
+    with _LOCK:
+        _CACHE[key] = built
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return built
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+# --- slices -------------------------------------------------------------------------------------------
+
+PUBLIC_COLUMNS: list[str] | None = None
+
+
+def slice_on(iv: Intervals, day: dt.date, index: np.ndarray | None = None, status: str = "any") -> pd.DataFrame:
+    """The directed commitments in force on `day` whose tier `status` counts, in the merge's column order."""
+    rows = iv.rows_on(day, index, status)
+    frame = iv.table.iloc[rows].reset_index(drop=True)
+    if len(frame) and iv.notes.size:
+        frame["status_notes"] = iv.notes.on(frame, day)
+    return frame
+
+
+class _Notes:
+    """Register status notes as arrays, to attach those in force on a date to a slice."""
+
+    def __init__(self, notes: pd.DataFrame):
+        self.size = len(notes)
+        self.treaty = notes.treaty_id.to_numpy(dtype=object)
+        self.member = notes.member.fillna(-1).to_numpy(dtype=np.int64)
+        self.start = np.array([_days(v) for v in notes.start_date], dtype=np.int64)
+        self.end = np.array([_OPEN if _days(v) is None else _days(v) for v in notes.end_date], dtype=np.int64)
+        self.text = notes.text.tolist()
+
+    def on(self, frame: pd.DataFrame, day: dt.date) -> np.ndarray:
+        d = _days(day)
+        out = np.full(len(frame), None, dtype=object)
+        live = np.flatnonzero((self.start <= d) & (d < self.end))
+        if not len(live):
+            return out
+        tids = frame.treaty_id.to_numpy()
+        a, b = frame.from_ccode.to_numpy(), frame.to_ccode.to_numpy()
+        for n in live:
+            hit = tids == self.treaty[n]
+            if self.member[n] >= 0:
+                hit &= (a == self.member[n]) | (b == self.member[n])
+            for i in np.flatnonzero(hit):
+                out[i] = self.text[n] if out[i] is None else f"{out[i]} | {self.text[n]}"
+        return out
+
+
+def select_status(frame: pd.DataFrame, status: str | None) -> pd.DataFrame:
+    """Keep the tiers `status` counts: 'confirmed', 'presumed' (confirmed + presumed) or 'any'."""
+    status = check_status(status)
+    if status == "any" or "tier" not in frame.columns:
+        return frame
+    keep = frame.tier == "confirmed" if status == "confirmed" else frame.tier != "unknown"
+    return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+def check_status(status: str | None) -> str:
+    if status is None:
+        return DEFAULT_STATUS
+    value = str(status).strip().lower()
+    if value not in STATUS_CHOICES:
+        from foedus.errors import BadInputError
+
+        raise BadInputError(
+            "status", f"'{status}' is not a status choice", fix="use --status confirmed, presumed or any"
+        )
+    return value
+
+
+def projection_warning(iv: Intervals | None, day: dt.date, today: dt.date | None = None) -> str | None:
+    """A warning when `day` lies after the register's check date or after today (a projection)."""
+    if today is None:
+        from foedus.dates import today as clock
+
+        today = clock()
+    reasons = []
+    if iv is not None and iv.register_checked is not None and day > iv.register_checked:
+        reasons.append(f"after the register's check date ({iv.register_checked.isoformat()})")
+    if day > today:
+        reasons.append(f"after today ({today.isoformat()})")
+    if not reasons:
+        return None
+    return (
+        f"{day.isoformat()} is {' and '.join(reasons)}: the answer is a projection of the last known status "
+        "(confirmed facts stop at the check date; terms are applied by their rules), not an observation"
+    )
