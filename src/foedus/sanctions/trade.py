@@ -7,14 +7,13 @@ derived, or unspecified for user files that do not say), source, url, note.
 
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from foedus.errors import InputFileError, UnknownStateError
+from foedus.naming import m49_to_alpha3
 from foedus.sanctions.hs import normalize_series
 from foedus.sanctions.load import load_trade_file
 from foedus.sanctions.states import resolve_state
@@ -100,28 +99,13 @@ def _pick(columns: dict[str, str], names: list[str]) -> str | None:
     return next((columns[n] for n in names if n in columns), None)
 
 
-@lru_cache(maxsize=1)
-def _m49_to_iso3() -> dict[int, str]:
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    import country_converter as coco
-
-    data = coco.CountryConverter().data
-    table = {}
-    for code, iso in zip(data["UNcode"], data["ISO3"], strict=True):
-        try:
-            table[int(float(code))] = str(iso)
-        except (TypeError, ValueError):
-            continue
-    return table
-
-
 def _resolve_column(path: Path, values: pd.Series, column: str, m49: bool) -> np.ndarray:
     """COW codes for a column of states; M49 numbers (Comtrade codes) go through ISO3 first."""
     codes = {}
     for text in pd.unique(values):
         try:
             if m49:
-                iso = _m49_to_iso3().get(int(text)) if str(text).strip().isdigit() else None
+                iso = m49_to_alpha3(text)
                 if iso is None:
                     raise UnknownStateError(str(text), [])
                 codes[text] = resolve_state(iso)
