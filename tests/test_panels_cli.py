@@ -111,7 +111,7 @@ def test_cite_without_a_file():
     "args, message",
     [
         (["dyad-years", "--out", "x.xlsx"], "format"),
-        (["dyad-years", "--add", "polity", "--out", "x.csv"], "unknown --add"),
+        (["dyad-years", "--add", "polity", "--out", "x.csv"], "--add: unknown step polity"),
         (["dyad-years", "--system", "gw", "--add", "atop", "--out", "x.csv"], "COW codes"),
         (["state-years", "--through", "1700", "--out", "x.csv"], "through"),
     ],

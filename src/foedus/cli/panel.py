@@ -1,19 +1,19 @@
-"""`foedus panel dyad-years | state-years | cite`: research panels written to CSV, Parquet or Stata."""
+"""`foedus panel dyad-years | state-years | cite`: research panels written to CSV, Parquet or Stata.
+
+The request is checked and the panel built by `foedus.panels.plan` (the API uses the same); this
+module only renders. pandas, numpy and the panel code are imported inside the commands, so the CLI's
+help and other commands do not load them.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pandas as pd
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from foedus.cli.common import DbOption, console, errors, fail, store
-from foedus.panels import ADD_STEPS, cite, create_dyadyears, create_stateyears, write_panel
-from foedus.panels.cite import STEP_DATASETS
-from foedus.panels.frames import ATTRS_KEY
-from foedus.panels.output import file_format
+from foedus.cli.common import DbOption, JsonOption, console, errors, fail, print_json, store
+from foedus.errors import BadInputError
+from foedus.panels.steps import STEP_HELP, STEPS
 
 app = typer.Typer(
     help="Research panels: state-years and dyad-years with alliance, capability and major-power columns.",
@@ -26,41 +26,54 @@ ThroughOption = typer.Option(
     "(default: the list's last year)."
 )
 SinceOption = typer.Option(None, "--since", help="First year (default 1816).")
-AddOption = typer.Option("", "--add", help=f"Columns to add, comma-separated: {', '.join(ADD_STEPS)}.")
+AddOption = typer.Option(
+    "", "--add", help="Columns to add, comma-separated, in any combination and order: "
+    + "; ".join(f"{step} = {STEP_HELP[step]}" for step in STEPS) + f". All: --add {','.join(STEPS)}."
+)
 OutOption = typer.Option(..., "--out", "-o", help="Output file, format by extension: .csv, .parquet or .dta")
 
-
-def _steps(add: str) -> list[str]:
-    steps = [step.strip().lower() for step in add.split(",") if step.strip()]
-    unknown = [step for step in steps if step not in ADD_STEPS]
-    if unknown:
-        fail(f"unknown --add {', '.join(unknown)} (choose from {', '.join(ADD_STEPS)})")
-    return list(dict.fromkeys(steps))
+_OPTION = {"add": "--add", "system": "--system", "since": "--since", "through": "--through", "panel": "PANEL"}
 
 
-def _build(create, arguments: dict, add: str, out: Path, db: str | None, label: str) -> None:
-    steps = _steps(add)
-    if steps and str(arguments["system"]).lower() == "gw":
-        fail(f"--add {','.join(steps)} joins on COW codes; GW panels carry GW codes (use --system cow)")
+def _bad(exc: BadInputError):
+    name = _OPTION.get(exc.parameter, exc.parameter)
+    fail(f"{name}: {exc.message}" + (f" ({exc.fix})" if exc.fix else ""))
+
+
+def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool) -> None:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from foedus.panels.output import file_format
+    from foedus.panels.plan import build_panel, panel_request
+
     try:
+        request = panel_request(kind, **arguments)
         file_format(out)
+    except BadInputError as exc:
+        _bad(exc)
     except ValueError as exc:
         fail(str(exc))
     with store(db) as con:
         columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-        with Progress(SpinnerColumn(), *columns, console=errors) as bar:
-            task = bar.add_task(f"building {label}", total=len(steps) + 2)
-            df = create(con=con, **arguments)
+        with Progress(SpinnerColumn(), *columns, console=errors, transient=as_json) as bar:
+            task = bar.add_task(f"building {kind}", total=len(request.add) + 2)
+
+            def stage(name: str) -> None:
+                if name != "creating":
+                    bar.advance(task)
+                    bar.update(task, description=f"adding {name}")
+
+            result = build_panel(request, con=con, progress=stage)
             bar.advance(task)
-            for step in steps:
-                bar.update(task, description=f"adding {step}")
-                df = ADD_STEPS[step](df, con)
-                bar.advance(task)
             bar.update(task, description=f"writing {out}")
-            write_panel(df, out)
+            result.write(out)
             bar.advance(task)
-    console.print(f"wrote {len(df):,} rows × {len(df.columns)} columns to {out}", highlight=False)
-    console.print(cite(df), highlight=False, soft_wrap=True)
+    if as_json:
+        print_json(result.to_json())
+        return
+    frame = result.frame
+    console.print(f"wrote {len(frame):,} rows × {len(frame.columns)} columns to {out}", highlight=False)
+    console.print(result.citation, highlight=False, soft_wrap=True)
 
 
 @app.command("dyad-years")
@@ -72,10 +85,11 @@ def dyad_years(
     since: int | None = SinceOption,
     add: str = AddOption,
     db: str = DbOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Dyad-years: pairs of states that are both system members on at least one common day of the year."""
-    arguments = {"system": system, "directed": directed, "through": through, "since": since}
-    _build(create_dyadyears, arguments, add, out, db, "dyad-years")
+    arguments = {"system": system, "directed": directed, "through": through, "since": since, "add": add}
+    _build("dyad-years", arguments, out, db, as_json)
 
 
 @app.command("state-years")
@@ -86,10 +100,11 @@ def state_years(
     since: int | None = SinceOption,
     add: str = AddOption,
     db: str = DbOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """State-years: states that are system members at some point of the year."""
-    arguments = {"system": system, "through": through, "since": since}
-    _build(create_stateyears, arguments, add, out, db, "state-years")
+    arguments = {"system": system, "through": through, "since": since, "add": add}
+    _build("state-years", arguments, out, db, as_json)
 
 
 @app.command("cite")
@@ -97,32 +112,14 @@ def cite_command(
     panel: Path = typer.Argument(None, help="A Parquet panel: cite the datasets its metadata names."),
     system: str = typer.Option("cow", "--system", help="Without a panel file: the state list (cow or gw)."),
     add: str = typer.Option(
-        ",".join(ADD_STEPS), "--add", help="Without a panel file: the added columns (comma-separated)."
+        ",".join(STEPS), "--add", help="Without a panel file: the added columns (comma-separated; default: all)."
     ),
 ) -> None:
     """Print the references of the datasets a panel uses."""
-    if panel is not None:
-        console.print(cite(_with_metadata(panel)), highlight=False, soft_wrap=True)
-        return
-    if system.lower() not in ("cow", "gw"):
-        fail(f"--system must be cow or gw, not {system}")
-    datasets = [STEP_DATASETS[system.lower()], *(STEP_DATASETS[step] for step in _steps(add))]
-    console.print(cite(datasets=list(dict.fromkeys(datasets))), highlight=False, soft_wrap=True)
+    from foedus.panels.cite import cite, cite_steps, read_panel_metadata
 
-
-def _with_metadata(path: Path) -> pd.DataFrame:
-    """An empty frame carrying the foedus metadata stored in a Parquet panel."""
-    import pyarrow.parquet as pq
-
-    if not path.exists():
-        fail(f"no such file: {path}")
     try:
-        stored = (pq.read_schema(path).metadata or {}).get(b"PANDAS_ATTRS")
-    except Exception as exc:  # pyarrow raises several types for non-Parquet input
-        fail(f"{path} is not a Parquet file ({exc}); cite by --system and --add instead")
-    attrs = json.loads(stored) if stored else {}
-    if ATTRS_KEY not in attrs:
-        fail(f"{path} has no foedus metadata; cite by --system and --add instead")
-    frame = pd.DataFrame()
-    frame.attrs = attrs
-    return frame
+        text = cite(read_panel_metadata(panel)) if panel is not None else cite_steps(system, add)
+    except BadInputError as exc:
+        _bad(exc)
+    console.print(text, highlight=False, soft_wrap=True)

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from foedus.panels.alliance import add_alliance_columns
+from foedus.panels.alliance import alliance_added
+from foedus.panels.frames import Added, with_added
 
 PREFIX = "atop_"
 TREATIES = "atop:"
 
 
 def add_atop_alliance(df: pd.DataFrame, con=None, directed: bool | None = None) -> pd.DataFrame:
-    """A copy of a COW state-year or dyad-year frame with ATOP's five obligation columns.
+    """A new COW state-year or dyad-year frame: `df` with ATOP's five obligation columns.
 
     Directed dyads get A's obligations toward B; non-directed ones (no row with ccode1 > ccode2,
     or `directed=False`) get 1 if either state owes it. Years past ATOP's coverage are NA.
     """
-    return add_alliance_columns(
-        df, con, treaties=TREATIES, prefix=PREFIX, verb="add_atop_alliance", directed=directed
-    )
+    return with_added(df, atop_added(df, con, directed))
+
+
+def atop_added(df: pd.DataFrame, con=None, directed: bool | None = None) -> Added:
+    """ATOP's columns for `df`'s rows and their source, without building a frame."""
+    return alliance_added(df, con, treaties=TREATIES, prefix=PREFIX, verb="add_atop_alliance", directed=directed)

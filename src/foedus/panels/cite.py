@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from foedus.panels.frames import sources
+from foedus.errors import BadInputError
+from foedus.panels.frames import ATTRS_KEY, sources
+from foedus.panels.steps import STEP_DATASETS, STEPS, SYSTEMS
 
 ATOP = (
     "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
@@ -33,10 +35,13 @@ REFERENCES = {
     "GW states": GW_STATES,
     "COW NMC": NMC,
 }
-# what each panel step draws on, for citing a panel before building it
-STEP_DATASETS = {
-    "cow": "COW states", "gw": "GW states", "atop": "ATOP", "nmc": "COW NMC", "majors": "COW major powers",
-}
+REGISTER = (
+    "The foedus curated register (src/foedus/register/data), every entry with its own citations "
+    "(`foedus history`, `foedus treaty`); a built panel's citation names the files, the date they were "
+    "checked and the entries used."
+)
+# references `cite(datasets=...)` also knows, though not datasets of the store's imports
+OTHER_REFERENCES = {"foedus register": REGISTER}
 
 
 def used(df: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
@@ -59,11 +64,51 @@ def cite(df: pd.DataFrame | None = None, datasets: list[str] | None = None) -> s
             reference = REFERENCES.get(dataset) or notes[(dataset, version)] or "no reference on file"
             lines.append(f"- {dataset} {version} ({_columns(columns)}): {reference}")
         return "\n".join(lines)
+    known = {**REFERENCES, **OTHER_REFERENCES}
     names = datasets if datasets is not None else list(REFERENCES)
-    unknown = [name for name in names if name not in REFERENCES]
+    unknown = [name for name in names if name not in known]
     if unknown:
-        raise ValueError(f"no reference on file for {', '.join(unknown)} (known: {', '.join(REFERENCES)})")
-    return "\n".join(f"- {name}: {REFERENCES[name]}" for name in names)
+        raise ValueError(f"no reference on file for {', '.join(unknown)} (known: {', '.join(known)})")
+    return "\n".join(f"- {name}: {known[name]}" for name in names)
+
+
+def step_datasets(system: str = "cow", add=STEPS) -> list[str]:
+    """The datasets a panel of `system` with the steps `add` draws on, in order, without repeats."""
+    from foedus.panels.plan import parse_add
+
+    key = str(system).lower()
+    if key not in SYSTEMS:
+        raise BadInputError("system", f"must be cow or gw, not {system!r}")
+    names = [*STEP_DATASETS[key], *(name for step in parse_add(add) for name in STEP_DATASETS[step])]
+    return list(dict.fromkeys(names))
+
+
+def cite_steps(system: str = "cow", add=STEPS) -> str:
+    """The references of a panel not built yet: its state list and the steps `add` (default: all)."""
+    return cite(datasets=step_datasets(system, add))
+
+
+def read_panel_metadata(path) -> pd.DataFrame:
+    """An empty frame carrying the foedus metadata a Parquet panel keeps (for `cite`)."""
+    import json
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if not path.exists():
+        raise BadInputError("panel", f"no such file: {path}")
+    try:
+        stored = (pq.read_schema(path).metadata or {}).get(b"PANDAS_ATTRS")
+    except Exception as exc:  # pyarrow raises several types for non-Parquet input
+        raise BadInputError("panel", f"{path} is not a Parquet file ({exc})",
+                            fix="cite by --system and --add instead") from None
+    attrs = json.loads(stored) if stored else {}
+    if ATTRS_KEY not in attrs:
+        raise BadInputError("panel", f"{path} has no foedus metadata", fix="cite by --system and --add instead")
+    frame = pd.DataFrame()
+    frame.attrs = attrs
+    return frame
 
 
 def _citation(df: pd.DataFrame, columns: list[str]) -> str | None:

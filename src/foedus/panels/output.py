@@ -1,8 +1,12 @@
 """Write a panel to CSV, Parquet or Stata .dta, chosen by the file's extension.
 
-- CSV (.csv, .csv.gz …): NA is an empty field.
-- Parquet (.parquet, .pq): nullable columns stay nullable; `df.attrs` (the provenance) is kept in
-  the file's metadata, so `pd.read_parquet(path).attrs` and `foedus panel cite FILE` find it.
+Every format is written through `foedus.atomic.atomic_path`: the file appears whole or not at all.
+
+- CSV (.csv, .csv.gz …): NA is an empty field. Plain .csv is written by Arrow's CSV writer straight
+  from the frame's Arrow form (strings and the header quoted); compressed CSV by pandas.
+- Parquet (.parquet, .pq): written from the frame's Arrow table; nullable columns stay nullable;
+  `df.attrs` (the provenance) is kept in the file's metadata, so `pd.read_parquet(path).attrs` and
+  `foedus panel cite FILE` find it.
 - Stata (.dta, format 118): Stata's integer types hold no missing value pandas can write, so
   nullable integer columns become float (Int8/Int16 → float, exact; wider → double) with NA as
   Stata's missing `.`; each variable's label names the dataset and version that filled it.
@@ -17,6 +21,7 @@ import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 from pandas.api.types import is_bool_dtype, is_integer_dtype
 
+from foedus.atomic import atomic_path
 from foedus.panels.frames import ATTRS_KEY, sources
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata"}
@@ -34,16 +39,48 @@ def file_format(path: str | Path) -> str:
 
 
 def write_panel(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write `df` to `path` in the format its extension names; returns the path."""
+    """Write `df` to `path` in the format its extension names, atomically; returns the path."""
     path = Path(path)
     kind = file_format(path)
-    if kind == "csv":
-        df.to_csv(path, index=False)
-    elif kind == "parquet":
-        df.to_parquet(path, index=False)
-    else:
-        _write_stata(df, path)
+    with atomic_path(path) as tmp:
+        if kind == "parquet":
+            _write_parquet(df, tmp)
+        elif kind == "csv" and path.suffix.lower() == ".csv":
+            _write_csv(df, tmp)
+        elif kind == "csv":
+            df.to_csv(tmp, index=False, compression={"method": _compression(path)})
+        else:
+            _write_stata(df, tmp)
     return path
+
+
+def arrow_table(df: pd.DataFrame):
+    """The frame as an Arrow table (pandas' schema metadata and `df.attrs` kept, as `to_parquet` keeps them)."""
+    import json
+
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    metadata = dict(table.schema.metadata or {})
+    if df.attrs:
+        metadata[b"PANDAS_ATTRS"] = json.dumps(df.attrs).encode()
+    return table.replace_schema_metadata(metadata)
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(arrow_table(df), path)
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    import pyarrow.csv as csv
+
+    csv.write_csv(arrow_table(df), path)
+
+
+def _compression(path: Path) -> str:
+    return {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}[path.suffix.lower()]
 
 
 def stata_frame(df: pd.DataFrame) -> pd.DataFrame:
