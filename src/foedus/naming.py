@@ -311,7 +311,7 @@ class StateNames:
 
     def resolve(self, text: str | int, on: dt.date | None = None, parameter: str = "state") -> Resolution:
         """The state `text` means (on `on`, if given); raises AmbiguousStateError, UnknownStateError or
-        BadInputError (too long, empty), each naming `parameter`."""
+        BadInputError (too long), naming `parameter`; an empty text is an UnknownStateError."""
         found = self._resolve(text, on, parameter)
         if on is not None and found.note is None:
             note = self.membership_note(found.code, on)
@@ -328,7 +328,7 @@ class StateNames:
         _check_length(raw, parameter)
         raw = raw.strip()
         if not raw:
-            raise BadInputError(parameter, "empty state name", fix="write a state name, a COW code or an ISO3 code")
+            raise UnknownStateError(raw, [])
         explicit = _prefixed(raw)
         if explicit:
             return self._explicit(*explicit, raw, on)
@@ -497,7 +497,7 @@ def resolve_state(con, text: str | int, on: dt.date | None = None, parameter: st
 def code_for(con_or_names, value: str | int, on: dt.date | None = None, parameter: str = "state") -> int:
     """The COW code for an int code or any text a user may type; what library functions call on a state
     argument so the Python API accepts names wherever the CLI does. `con_or_names`: a connection or a
-    :class:`StateNames`. Raises BadInputError (AmbiguousStateError, too long, empty) or UnknownStateError."""
+    :class:`StateNames`. Raises BadInputError (AmbiguousStateError, too long) or UnknownStateError (unknown, empty)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     names = con_or_names if isinstance(con_or_names, StateNames) else StateNames(con_or_names)
@@ -610,7 +610,7 @@ def resolve_offline(text: str | int, on: dt.date | None = None, parameter: str =
     _check_length(raw, parameter)
     raw = raw.strip()
     if not raw:
-        raise BadInputError(parameter, "empty state name", fix="write a state name, a COW code or an ISO3 code")
+        raise UnknownStateError(raw, [])
     return _resolve_offline(raw, on, parameter)
 
 
