@@ -32,7 +32,6 @@ import pandas as pd
 from foedus.errors import NotImportedError
 from foedus.panels.frames import (
     Added,
-    check_new,
     covered,
     cow_kind,
     is_directed,
@@ -109,8 +108,7 @@ def alliance_added(
     keys from (a, b, first year) to (a, b, last year); `covered` marks them in one pass per obligation.
     """
     kind = cow_kind(df, verb)
-    columns = alliance_columns(prefix)
-    check_new(df, columns)
+    columns = alliance_columns(prefix)  # the verbs refuse clashes (with_added); add_register_alliance needs ATOP's
     years = df["year"].to_numpy()
     open_until = dt.date(int(years.max()) if len(years) else 1816, 12, 31)
     with store(con) as db:
