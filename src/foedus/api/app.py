@@ -45,6 +45,23 @@ def warm(store: Store) -> None:
         log.warning("warming the caches failed: %s", exc)
 
 
+class StoreSession:
+    """ASGI middleware (outermost): each HTTP request reads one database file from start to end.
+
+    At the start of a request the store switches to a replaced file (see :class:`foedus.api.store.Store`);
+    the request keeps the file it started with until its last byte is sent, then lets go of it."""
+
+    def __init__(self, app, store: Store):
+        self.app, self.store = app, store
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with self.store.session():
+            await self.app(scope, receive, send)
+
+
 def create_app(db_path: str | None = None, token: str | None = None, data_dir: str | os.PathLike | None = None,
                warm_up: bool = False) -> FastAPI:
     """The app for the store at `db_path` (default: FOEDUS_DB or the default store).
@@ -74,4 +91,5 @@ def create_app(db_path: str | None = None, token: str | None = None, data_dir: s
 
     app.mount("/", StaticFiles(directory=static_dir(), html=True), name="web")
     app.add_middleware(ResponseCache, store=store)
+    app.add_middleware(StoreSession, store=store)  # added last: outermost, so the cache sees the request's file
     return app

@@ -16,6 +16,7 @@ from foedus.api import models
 from foedus.api.params import get_store
 from foedus.api.store import Store
 from foedus.config import data_dir
+from foedus.errors import NotImportedError
 
 router = APIRouter(tags=["data (token)"])
 bearer = HTTPBearer(auto_error=False, description="The server's token (FOEDUS_API_TOKEN or --token)")
@@ -35,10 +36,15 @@ def require_token(request: Request, credentials: HTTPAuthorizationCredentials | 
 
 @router.post("/data/import", dependencies=[Depends(require_token)], responses={
     401: {"model": models.Error, "description": "No token sent"},
-    403: {"model": models.Error, "description": "Wrong token, or the server is read-only"}})
+    403: {"model": models.Error, "description": "Wrong token, or the server is read-only"},
+    409: {"model": models.Error, "description": "Another import into this database is running"},
+    503: {"model": models.Error, "description": "The server has no data directory"}})
 async def reimport(store: Store = Depends(get_store)) -> dict:
-    """Re-import every known dataset from the server's data directory (each dataset one transaction);
-    the caches start afresh. Needs the token."""
-    directory = data_dir(store.data_dir)
-    counts = await run_in_threadpool(store.reimport, directory)
-    return {"imported": counts, "data_dir": str(directory)}
+    """Build a new database from every known dataset in the server's data directory and the curated
+    register, and swap it in (all or nothing: requests keep being answered from the old file meanwhile);
+    the next requests read the new one. Needs the token."""
+    try:
+        directory = data_dir(store.data_dir)
+    except FileNotFoundError:
+        raise NotImportedError("this server has no data directory: start it with FOEDUS_DATA_DIR set") from None
+    return await run_in_threadpool(store.reimport, directory)

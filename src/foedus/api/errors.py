@@ -1,12 +1,17 @@
 """Errors as HTTP answers: a clear message for bad input (422), never a stack trace.
 
-* :class:`BadInput` (a parameter the server cannot use: unknown state, bad date, bad value) → 422
-  ``{"detail": "<parameter>: <message>", "parameter": ..., ...}``;
+* :class:`foedus.errors.BadInputError` (``BadInput`` here is the same class: a parameter the server cannot
+  use: unknown state, bad date, bad value) → 422 ``{"detail": "<parameter>: <message>", "parameter": ...}``,
+  with ``fix`` when the error says how to fix it;
 * FastAPI's own validation errors → 422 with the same ``detail`` text, and the field list under ``errors``;
 * :class:`foedus.errors.UnknownStateError` → 422 with the closest matches;
-* other :class:`foedus.errors.FoedusError` and ``ValueError`` (the library's words for bad input) → 422;
-* :class:`foedus.errors.NotImportedError` → 503 (the store lacks the data);
-* anything else → 500 with a plain message; the traceback goes to the server log only.
+* :class:`foedus.errors.NotImportedError` → 503 (the store lacks the data, or its file is missing, damaged
+  or of another schema version: the message says to run ``foedus data import``); a DuckDB I/O error while
+  reading (a block of the file is damaged) → the same 503;
+* :class:`foedus.store.errors.ImportBusyError` → 409 (another import is running);
+* other :class:`foedus.errors.FoedusError` → 422;
+* anything else, ``ValueError`` included, is a bug → 500 with a plain message; the traceback goes to the
+  server log only. No answer names an absolute path, a process id or the interpreter.
 """
 
 from __future__ import annotations
@@ -17,17 +22,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from foedus.errors import FoedusError, NotImportedError, UnknownStateError
+from foedus.errors import BadInputError, FoedusError, NotImportedError, UnknownStateError
+from foedus.store.errors import DatabaseDamagedError, ImportBusyError, damaged_reason, is_duckdb_io_error
 
 log = logging.getLogger("foedus.api")
 
-
-class BadInput(Exception):
-    """A request parameter the server cannot use."""
-
-    def __init__(self, parameter: str, message: str, **extra):
-        super().__init__(f"{parameter}: {message}")
-        self.parameter, self.message, self.extra = parameter, message, extra
+BadInput = BadInputError
+"""A request parameter the server cannot use (the library's bad-input class; kept under its old name)."""
 
 
 class NotFound(Exception):
@@ -48,8 +49,13 @@ def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
     return _error(422, "; ".join(parts) or "invalid request", errors=fields)
 
 
-def _bad_input(_request: Request, exc: BadInput) -> JSONResponse:
-    return _error(422, str(exc), parameter=exc.parameter, **exc.extra)
+def _bad_input(_request: Request, exc: BadInputError) -> JSONResponse:
+    extra = {k: v for k, v in exc.extra.items() if k not in ("detail", "parameter")}
+    if exc.fix:
+        extra.setdefault("fix", exc.fix)
+    if isinstance(exc, ImportBusyError):
+        return _error(409, exc.message, **({"fix": exc.fix} if exc.fix else {}))
+    return _error(422, str(exc), parameter=exc.parameter, **extra)
 
 
 def _unknown_state(_request: Request, exc: UnknownStateError) -> JSONResponse:
@@ -69,6 +75,11 @@ def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
 
 
 def _internal(request: Request, exc: Exception) -> JSONResponse:
+    if is_duckdb_io_error(exc):
+        log.error("reading the database failed answering %s %s: %s", request.method, request.url.path, exc)
+        store = getattr(request.app.state, "store", None)
+        shown = getattr(store, "shown", "the database")
+        return _not_imported(request, DatabaseDamagedError(shown, damaged_reason(exc)))
     log.error("error answering %s %s", request.method, request.url.path, exc_info=exc)
     return _error(500, "internal server error; the server log has the details")
 
@@ -76,10 +87,9 @@ def _internal(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(BadInput, _bad_input)
+    app.add_exception_handler(BadInputError, _bad_input)
     app.add_exception_handler(UnknownStateError, _unknown_state)
     app.add_exception_handler(NotImportedError, _not_imported)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(FoedusError, _foedus)
-    app.add_exception_handler(ValueError, _foedus)
     app.add_exception_handler(Exception, _internal)

@@ -24,10 +24,7 @@ def get_store(request: Request) -> Store:
 
 def day(text: str | None, parameter: str = "on") -> dt.date:
     """A date from YYYY, YYYY-MM or YYYY-MM-DD (today when missing), or a 422 naming the parameter."""
-    try:
-        return parse_date(text or None, parameter)
-    except ValueError as exc:
-        raise BadInput(parameter, str(exc).removeprefix(f"{parameter}: ")) from None
+    return parse_date(text or None, parameter)  # raises BadInputError naming the parameter
 
 
 def state(names: StateNames, text: str, parameter: str) -> int:

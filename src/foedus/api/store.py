@@ -1,9 +1,17 @@
-"""The server's view of the DuckDB store: one shared connection, a cursor per request, small caches.
+"""The server's view of the DuckDB store: a read-only connection, a cursor per request, small caches.
 
-DuckDB connections are not thread-safe, so every request works on its own ``con.cursor()`` of one
-shared connection. The connection is read-only unless a token is configured (then writes are
-possible, but only the token-guarded endpoints make any). Everything computed from the store is
-cached per *generation*; a re-import starts a new generation and empties the caches.
+The server never writes the live file: it opens it read-only (so any number of CLI commands can read it
+at the same time), and an import (``foedus data import``, ``register load`` or the token-guarded ``POST
+/api/data/import``) builds a new file and renames it over the old one (:mod:`foedus.store.build`).
+
+Switching to a new file: at the start of a request (at most every :data:`CHECK_EVERY` seconds) the store
+compares the path's inode, size and modification time with those of the file it has open. When they differ
+it opens the new file and makes it current; requests already running finish on the old connection, which
+is closed when the last of them ends (reference counted). Each open file is a *generation*: everything
+computed from the store is cached per generation, so no answer from the old file is served afterwards.
+A new file that cannot be opened (damaged, or still being replaced) is logged and the old one kept.
+
+DuckDB connections are not thread-safe, so every request works on its own ``con.cursor()``.
 
 Caches (all bounded):
 
@@ -19,10 +27,14 @@ first one instead of computing it again.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import gzip
 import json
+import logging
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -32,11 +44,16 @@ import duckdb
 import pandas as pd
 
 from foedus.config import db_path
-from foedus.errors import NotImportedError
 from foedus.naming import StateNames
 from foedus.query import commitments as commitments_module
 from foedus.scenario import ScenarioContext
 from foedus.store import connect
+from foedus.store.errors import DatabaseMissingError
+
+log = logging.getLogger("foedus.api")
+
+CHECK_EVERY = 0.5
+"""Seconds between two checks of whether the database file was replaced."""
 
 
 def json_bytes(payload) -> bytes:
@@ -100,61 +117,180 @@ class LRU:
         return len(self._data)
 
 
+class Handle:
+    """One open database file: its connection, generation and the requests using it."""
+
+    __slots__ = ("con", "generation", "signature", "users", "retired")
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, generation: int, signature: tuple | None):
+        self.con, self.generation, self.signature = con, generation, signature
+        self.users = 0
+        self.retired = False
+
+
+_request_handle: contextvars.ContextVar[Handle | None] = contextvars.ContextVar("foedus_store_handle", default=None)
+
+
+def _signature(path: str) -> tuple | None:
+    """What identifies the file at `path` now (None when there is none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class Store:
-    """The shared connection and the caches of one server."""
+    """The read-only connection (switched when the file is replaced) and the caches of one server."""
 
     def __init__(self, path: str | None = None, writable: bool = False, data_dir: str | Path | None = None):
         self.path = db_path(path)
-        self.writable = writable
+        self.shown = "the in-memory database" if self.path == ":memory:" else Path(self.path).name
+        self.writable = writable  # whether the token-guarded re-import is allowed
         self.data_dir = data_dir
-        self.generation = 0
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._open_lock = threading.Lock()
+        self._current: Handle | None = None
+        self._next_generation = 0
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
         self._write_lock = threading.Lock()
-        self._names: StateNames | None = None
+        self._names: tuple[int, StateNames] | None = None
         self.responses = LRU(2048)
         self.frames = LRU(32)
         self.contexts = LRU(8)
+        self.swaps = 0
 
     # ------------------------------------------------------------------ connection
 
-    def _connection(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            with self._open_lock:
-                if self._con is None:
-                    self._con = self._open()
-        return self._con
+    @property
+    def generation(self) -> int:
+        """The generation this request reads (outside a request: the current one)."""
+        handle = _request_handle.get() or self._current
+        return handle.generation if handle is not None else -1
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
-        if self.path != ":memory:" and not self.writable and not Path(self.path).exists():
-            raise NotImportedError(f"no foedus database at {self.path}; build it with `foedus data import`")
+    def _open(self, signature: tuple | None) -> Handle:
+        con = connect(self.path, read_only=self.path != ":memory:", shown=self.shown)
+        handle = Handle(con, self._next_generation, signature)
+        self._next_generation += 1
+        return handle
+
+    def _refresh(self) -> None:
+        """Switch to a replaced file (called with the lock held, at most every CHECK_EVERY seconds)."""
+        now = time.monotonic()
+        if self._current is not None and now - self._checked_at < CHECK_EVERY:
+            return
+        self._checked_at = now
+        if self.path == ":memory:":
+            if self._current is None:
+                self._current = self._open(None)
+            return
+        signature = _signature(self.path)
+        if signature is None:
+            if self._current is None:
+                raise DatabaseMissingError(self.shown)
+            return  # the file is gone for a moment (or for good): keep answering from the open one
+        if self._current is not None and signature == self._current.signature:
+            return
         try:
-            return connect(self.path, read_only=not self.writable and self.path != ":memory:")
-        except duckdb.Error as exc:
-            raise NotImportedError(f"cannot open the foedus database {self.path}: {exc}") from None
+            fresh = self._open(signature)
+        except Exception as exc:
+            if self._current is None:
+                raise
+            log.warning("the database file was replaced but cannot be opened (%s); still serving the old one", exc)
+            return
+        old, self._current = self._current, fresh
+        self._names = None
+        for cache in (self.responses, self.frames, self.contexts):
+            cache.clear()
+        if old is not None:
+            self.swaps += 1
+            log.info("database file replaced: generation %d", fresh.generation)
+            self._retire(old)
+
+    def _retire(self, handle: Handle) -> None:
+        handle.retired = True
+        if handle.users == 0:
+            handle.con.close()
+
+    def acquire(self) -> Handle:
+        """The current file for one request (switching to a replaced file first); pair with :meth:`release`."""
+        with self._lock:
+            self._refresh()
+            handle = self._current
+            handle.users += 1
+            return handle
+
+    def release(self, handle: Handle) -> None:
+        with self._lock:
+            handle.users -= 1
+            if handle.retired and handle.users == 0:
+                handle.con.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Handle | None]:
+        """Pin one file for the block (a request): every cursor inside reads the same generation.
+
+        Opening errors are not raised here (the request's first cursor raises them, as a 503)."""
+        try:
+            handle = self.acquire()
+        except Exception:
+            handle = None
+        token = _request_handle.set(handle)
+        try:
+            yield handle
+        finally:
+            _request_handle.reset(token)
+            if handle is not None:
+                self.release(handle)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of the shared connection for one request (closed afterwards)."""
-        cur = self._connection().cursor()
+        """A cursor for one request (closed afterwards), on the file the request pinned."""
+        handle = _request_handle.get()
+        if handle is not None:
+            cur = handle.con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+            return
+        handle = self.acquire()
         try:
-            yield cur
+            cur = handle.con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
         finally:
-            cur.close()
+            self.release(handle)
+
+    def check_now(self) -> None:
+        """Look for a replaced file at the next request, not CHECK_EVERY seconds later."""
+        self._checked_at = 0.0
 
     def close(self) -> None:
-        with self._open_lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+        with self._lock:
+            if self._current is not None:
+                self._retire(self._current)
+                self._current = None
+            self._checked_at = 0.0
 
     # ------------------------------------------------------------------ cached pieces
 
+    def build_info(self) -> dict:
+        """When the file this request reads was built: ``{"build_id", "built_at"}`` (None before build records)."""
+        with self.cursor() as cur:
+            rows = dict(cur.execute("SELECT key, value FROM meta WHERE key IN ('build_id', 'built_at')").fetchall())
+        return {"build_id": rows.get("build_id"), "built_at": rows.get("built_at")}
+
     def names(self) -> StateNames:
-        if self._names is None:
+        generation = self.generation
+        cached = self._names
+        if cached is None or cached[0] != generation:
             with self.cursor() as cur:
-                self._names = StateNames(cur)
-        return self._names
+                cached = (generation, StateNames(cur))
+            if generation == (self._current.generation if self._current else -1):
+                self._names = cached
+        return cached[1]
 
     def directed(self, on: dt.date) -> pd.DataFrame:
         """The directed commitments on `on` (cached per date; callers must not modify the frame)."""
@@ -177,16 +313,27 @@ class Store:
 
     # ------------------------------------------------------------------ writes
 
-    def reimport(self, directory: Path) -> dict[str, int]:
-        """Import every known dataset in `directory` (each one transaction), then start a new generation."""
-        from foedus.ingest.discover import import_directory
-
+    def reimport(self, directory: Path) -> dict:
+        """Build a new database from `directory` and swap it in (:func:`foedus.store.build.rebuild`); the
+        next request reads it. Only with the token. Returns ``{"imported": counts, "build_id", "built_at"}``
+        (no paths: this goes to HTTP clients)."""
         if not self.writable:
             raise PermissionError("this server is read-only")
-        with self._write_lock, self.cursor() as cur:
-            counts = import_directory(cur, directory)
-            self.generation += 1
-            self._names = None
-            for cache in (self.responses, self.frames, self.contexts):
-                cache.clear()
-        return counts
+        with self._write_lock:
+            if self.path == ":memory:":
+                from foedus.ingest.discover import import_directory
+
+                with self.cursor() as cur:
+                    counts = import_directory(cur, directory)
+                with self._lock:  # same connection, new data: a new generation for the caches
+                    self._current.generation = self._next_generation
+                    self._next_generation += 1
+                    self._names = None
+                    for cache in (self.responses, self.frames, self.contexts):
+                        cache.clear()
+                return {"imported": counts, "build_id": None, "built_at": None}
+            from foedus.store.build import rebuild
+
+            result = rebuild(self.path, directory, shown=self.shown)
+        self.check_now()
+        return {"imported": result.counts, "build_id": result.build_id, "built_at": result.built_at}
