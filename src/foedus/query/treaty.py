@@ -82,7 +82,7 @@ def normalise_treaty_id(text: str | int) -> str:
 
 def treaty(con, treaty_id: str | int) -> dict:
     """The treaty record with members by phase; raises FoedusError when unknown."""
-    tid = normalise_treaty_id(treaty_id)
+    tid = find_treaty(con, treaty_id)
     frame = con.execute(
         "SELECT t.*, s.kind AS source_kind, s.dataset AS source_dataset, s.version AS source_version, "
         "s.file AS source_file, s.line AS source_line, s.entry AS source_entry, s.citation AS source_citation "
@@ -172,3 +172,39 @@ def register_events(con, tid: str) -> list[dict]:
 
 def _int(value):
     return None if value is None or pd.isna(value) else int(value)
+
+
+def find_treaty(con, text: str | int, limit: int = 5) -> str:
+    """The treaty id `text` names: an ATOP id ('3180', 'atop:3180', 'ATOP 3180'), a register id with or
+    without 'reg:', or a short name, formal title or alias (case-insensitive; curated names in
+    `data/atop_names.csv`, register names and generated labels, see `foedus.query.treaty_names`).
+
+    On a miss raises FoedusError("Unknown treaty ...") listing the closest names (rapidfuzz).
+    """
+    from foedus.query.treaty_names import treaty_catalogue
+
+    raw = str(text).strip()
+    catalogue = treaty_catalogue(con)
+    for candidate in (normalise_treaty_id(raw), raw.lower(), f"reg:{raw.lower().removeprefix('reg:')}"):
+        if candidate in catalogue:
+            return candidate
+    folded = raw.casefold()
+    labels: dict[str, str] = {}
+    # dataset treaties first: a register accession entry repeats its dataset treaty's name
+    for tid, entry in sorted(catalogue.items(), key=lambda item: (item[0].startswith("reg:"), item[0])):
+        if entry.how == "accession":
+            continue
+        for label in (entry.name, entry.formal_title, *entry.aliases):
+            if label:
+                labels.setdefault(label.casefold(), tid)
+    if folded in labels:
+        return labels[folded]
+    from rapidfuzz import fuzz, process, utils
+
+    close = process.extract(folded, list(labels), scorer=fuzz.WRatio, processor=utils.default_process, limit=limit)
+    shown = []
+    for label, _score, _ in close:
+        tid = labels[label]
+        shown.append(f"{tid} ({catalogue[tid].name})")
+    hint = f"; closest: {', '.join(dict.fromkeys(shown))}" if shown else ""
+    raise FoedusError(f"Unknown treaty '{raw}' (give an ATOP id, a register id or a treaty name{hint})")

@@ -3,6 +3,8 @@
 1. `src/foedus/data/atop_names.csv` (columns ``atop_id,short_name,formal_title,aliases,citation``; aliases
    separated by ``;``), curated with citations, gives the short name, formal title and aliases of an ATOP
    alliance when present.
+   The register's organizations (NATO, CSTO, ANZUS, ...) add their short names and aliases to the treaty
+   that carries their obligations, so "NATO" finds ATOP 3180 before the curated table exists.
 2. A register treaty is named by its entry (``short_name``, else ``name``); an ATOP treaty the register
    names (a ``dataset_update`` with ``name``) takes that name.
 3. Every other ATOP alliance gets a descriptive label built from ATOP's fields: its strongest obligation,
@@ -109,6 +111,11 @@ def _build(con) -> dict[str, TreatyName]:
         "json_extract_string(attributes, '$.extends') AS extends FROM treaties"
     ).df()
     curated = curated_names()
+    org_aliases: dict[str, list[str]] = {}
+    for tid, short, aliases in con.execute(
+        "SELECT treaty_id, short_name, aliases FROM organizations WHERE treaty_id IS NOT NULL ORDER BY org_id"
+    ).fetchall():
+        org_aliases.setdefault(tid, []).extend(a for a in (short, *(aliases or [])) if a)
     out: dict[str, TreatyName] = {}
     for row in frame.to_dict("records"):
         tid = row["treaty_id"]
@@ -120,6 +127,8 @@ def _build(con) -> dict[str, TreatyName]:
                 tid, c.get("short_name") or c.get("formal_title") or tid, "curated",
                 c.get("formal_title") or None, aliases, c.get("citation") or None,
             )
+        elif row["dataset"] == "register" and isinstance(row["extends"], str):
+            out[tid] = TreatyName(tid, row["name"] or tid, "accession")
         elif row["dataset"] == "register":
             name = row["short_name"] if isinstance(row["short_name"], str) else row["name"]
             formal = row["name"] if isinstance(row["name"], str) else None
@@ -130,6 +139,10 @@ def _build(con) -> dict[str, TreatyName]:
             out[tid] = TreatyName(tid, row["name"], "dataset")
         else:
             out[tid] = TreatyName(tid, generated_label(row, abbr), "generated")
+        if org_aliases.get(tid):
+            entry = out[tid]
+            extra = tuple(a for a in org_aliases[tid] if a not in entry.aliases)
+            out[tid] = TreatyName(tid, entry.name, entry.how, entry.formal_title, entry.aliases + extra, entry.citation)
     return out
 
 
