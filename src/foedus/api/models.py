@@ -1,8 +1,9 @@
-"""Response and request shapes: the `--json` contracts of the CLI, as pydantic models.
+"""Request shapes, the errors, and the API's names for the library's typed answers.
 
-The routers answer with the library's own dictionaries (the bytes the CLI prints, less the
-indentation); these models document them in the OpenAPI schema, and the tests check that every
-answer validates against its model. Extra keys are allowed where the library may add some.
+The query, register and network answers are the library's own result types (:mod:`foedus.results`):
+the routers declare them as ``response_model`` and return their ``to_json()`` (the bytes the CLI prints
+with ``--json``, less the indentation). They are re-exported here under the API's names; the scenario
+and meta shapes below are still described here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,17 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from foedus.network.answers import ChangeRecord as Change
+from foedus.network.answers import Diff, TriadSide
+from foedus.network.answers import PairTerms as PairState
+from foedus.network.answers import TriadRecord as Triad
+from foedus.network.view import Network, NetworkView, ViewEdge, ViewNode
+from foedus.query.answers import Commitment, Dyad, Obligations
+from foedus.query.history import Period
+from foedus.query.organizations import Membership, Memberships, Organization
+from foedus.query.states import StateEntry, StateLookup
+from foedus.query.treaty import Treaty, TreatyMember
 
 
 class Open(BaseModel):
@@ -26,154 +38,32 @@ class Source(Open):
     citation: str | None = None
 
 
-class Commitment(Open):
-    from_ccode: int
-    to_ccode: int
-    obligations: list[str]
-    conditions: list[str]
-    treaty_id: str
-    treaty_name: str | None
-    phase: int
-    since: str | None
-    until: str | None
-    status: Literal["in_force", "unknown_after_coverage"]
-    source: Source
-    from_name: str | None = None
-    to_name: str | None = None
-    coverage_end: str | None = None
-    note: str | None = None
 
 
-class Obligations(Open):
-    on: str
-    state: int
-    commitments: list[Commitment]
 
 
-class Dyad(Open):
-    on: str
-    a: int
-    b: int
-    commitments: list[Commitment]
 
 
-class TreatyMember(Open):
-    ccode: int
-    phase: int
-    entry: str | None
-    entry_precision: str | None
-    exit: str | None
-    exit_precision: str | None
-    obligations: list[str]
-    conditions: list[str]
-    source: Source
 
 
-class Treaty(Open):
-    treaty_id: str
-    name: str | None
-    dataset: str
-    version: str | None
-    begin: str | None
-    end: str | None
-    coverage_end: str | None
-    bilateral: bool
-    obligations: list[str]
-    conditional: bool | None
-    asymmetric: bool | None
-    threat: dict
-    attributes: dict
-    source: Source
-    members: list[TreatyMember]
 
 
-class Network(Open):
-    """`foedus network --json`: node-link data (networkx), edges under ``links``."""
-
-    on: str
-    types: list[str]
-    graph: dict
 
 
-class ViewNode(Open):
-    code: int
-    abbr: str
-    name: str
-    major: bool
-    system_member: bool
-    cinc: float | None = None
-    x: float
-    y: float
-    partners: int
 
 
-class ViewEdge(Open):
-    a: int
-    b: int
-    a_to_b: list[str]
-    b_to_a: list[str]
-    strongest: str
-    direction: Literal["mutual", "one_way"]
-    treaties: list[str]
-    status: Literal["in_force", "unknown_after_coverage"]
 
 
-class NetworkView(Open):
-    """The compact network the web page draws: one edge per pair of states, strongest obligation first."""
-
-    on: str
-    types: list[str]
-    coverage: str
-    colors: dict[str, str]
-    nodes: list[ViewNode]
-    edges: list[ViewEdge]
 
 
-class TriadSide(Open):
-    pair: list[int]
-    obligations: list[str]
-    a_to_b: list[str]
-    b_to_a: list[str]
-    defense: str
-    treaties: list[str]
-    status: str | None
-    commitments: list[dict]
 
 
-class Triad(Open):
-    on: str
-    members: list[int]
-    kind: str
-    score: int
-    sides: list[TriadSide]
-    explanation: str
-    pivot: int | None = None
-    open_pair: list[int] | None = None
 
 
-class PairState(Open):
-    a_to_b: list[str]
-    b_to_a: list[str]
-    treaties: list[str]
 
 
-class Change(Open):
-    pair: list[int]
-    change: str
-    directions: dict[str, str]
-    before: PairState
-    after: PairState
-    treaties_added: list[dict]
-    treaties_removed: list[dict]
-    names: list[str] | None = None
-    coverage_note: str | None = None
 
 
-class Diff(Open):
-    from_: str = Field(alias="from")
-    to: str
-    around: int | None
-    changes: list[Change]
 
 
 class ScenarioRequest(BaseModel):
@@ -238,17 +128,8 @@ class ScenarioResult(Open):
     monte_carlo: dict | None = None
 
 
-class StateEntry(Open):
-    ccode: int
-    abbr: str
-    name: str
-    system_member: bool | None = None
 
 
-class StateLookup(Open):
-    query: str | None
-    resolved: dict | None
-    states: list[StateEntry]
 
 
 class Dataset(Open):
@@ -278,45 +159,7 @@ ERRORS = {422: {"model": Error, "description": "Bad input: unknown state, bad da
           503: {"model": Error, "description": "The database lacks the data"}}
 
 
-class Period(Open):
-    """One period of a dyad's history in one direction (``status`` ``none`` for a stretch without commitment)."""
-
-    from_ccode: int
-    to_ccode: int
-    start: str | None
-    end: str | None
-    obligations: list[str]
-    status: str
-    change: str | None = None
-    treaty_id: str | None = None
-    treaty_name: str | None = None
-    source: dict | None = None
-    uncertain: bool = False
-
-
-class Membership(Open):
-    ccode: int
-    role: str | None = None
-    status: str
-    since: str | None
-    uncertain: bool
-    status_notes: list[dict]
-
-
-class Organization(Open):
-    on: str
-    org_id: str
-    name: str
-    short_name: str
-    kind: str
-    founded: str | None
-    mutual_defence: bool
-    defence_article: str | None
-    members: list[Membership]
-    source: dict
-
-
-class Memberships(Open):
-    on: str
-    state: int
-    memberships: list[Membership]
+__all__ = ["ERRORS", "Change", "Commitment", "Dataset", "Diff", "Dyad", "Error", "Membership", "Memberships", "Meta",
+           "Network", "NetworkView", "Obligations", "Organization", "PairState", "Period", "ScenarioRequest",
+           "ScenarioResult", "StateEntry", "StateLookup", "Treaty", "TreatyMember", "Triad", "TriadSide",
+           "ViewEdge", "ViewNode"]

@@ -1,17 +1,22 @@
-"""The commitment network on a date, its compact view for the web page, triads and the diff between dates."""
+"""The commitment network on a date, its compact view for the web page, triads and the diff between dates.
+
+Each endpoint returns the library's typed answer (:mod:`foedus.network.view`, :mod:`foedus.network.answers`),
+computed on the store's cached commitments of the date.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from foedus.api import models
-from foedus.api.params import Answer, day, get_store, state, states, types
+from foedus.api.params import Answer, day, get_store, types
 from foedus.api.store import Store
-from foedus.network import diff as diff_module
-from foedus.network import triads as triads_module
-from foedus.network.plots import COLORS, ring_layout
-from foedus.network.snapshot import RANK, commitment_graph, commitments_on, node_link
-from foedus.store.schema import OBLIGATIONS
+from foedus.network import answers
+from foedus.network import view as view_module
+from foedus.network.answers import BlocHistory, Blocs, Diff, SScoreMatrix, SScorePair, SScoreRanking, Triads
+from foedus.network.view import Network, NetworkView
 
 router = APIRouter(tags=["network"])
 
@@ -20,14 +25,7 @@ TypesQuery = Query(None, description="Obligation types, comma-separated (default
                                      "defense,offense,neutrality,nonaggression,consultation")
 
 
-def _graph(store: Store, date, wanted: tuple[str, ...], multi: bool):
-    """The library's commitment graph, built on the cached commitments of the date."""
-    frame = commitments_on(None, date, wanted, frame=store.directed(date))
-    with store.cursor() as cur:
-        return commitment_graph(cur, date, types=wanted, multi=multi, frame=frame)
-
-
-@router.get("/network", response_model=models.Network, responses=models.ERRORS)
+@router.get("/network", response_model=Network, responses=models.ERRORS)
 async def network(
     on: str | None = OnQuery,
     types_: str | None = Query(None, alias="types", description=TypesQuery.description),
@@ -39,8 +37,9 @@ async def network(
     date, wanted = day(on), types(types_)
 
     def compute():
-        graph = _graph(store, date, wanted, per_treaty)
-        return {"on": date.isoformat(), "types": graph.graph["types"], "graph": node_link(graph)}
+        with store.cursor() as cur:
+            result, _graph = view_module.network(cur, date, wanted, per_treaty=per_treaty, frame=store.directed(date))
+        return result.to_json()
 
     return await answer(("network", date, wanted, per_treaty), compute)
 
@@ -48,47 +47,18 @@ async def network(
 def _layout(store: Store) -> dict:
     def compute():
         with store.cursor() as cur:
-            codes = [r[0] for r in cur.execute("SELECT DISTINCT code FROM states WHERE system = 'cow'").fetchall()]
-        return {code: (round(float(x), 4), round(float(-y), 4)) for code, (x, y) in ring_layout(codes).items()}
+            return view_module.view_layout(cur)
 
     return store.responses.get_or_compute((store.generation, "layout"), compute)
 
 
-def view_payload(store: Store, date, wanted: tuple[str, ...]) -> dict:
-    """One edge per pair (a < b) with what each owes the other; nodes placed on the ring of
-    :func:`foedus.network.plots.ring_layout` (a state keeps its place on every date)."""
-    graph = _graph(store, date, wanted, multi=False)
-    layout = _layout(store)
-    pairs: dict[tuple[int, int], dict] = {}
-    for a, b, data in graph.edges(data=True):
-        low, high = min(a, b), max(a, b)
-        edge = pairs.setdefault((low, high), {"a": low, "b": high, "a_to_b": [], "b_to_a": [], "treaties": set(),
-                                              "known": False})
-        edge["a_to_b" if a == low else "b_to_a"] = list(data["obligations"])
-        edge["treaties"].update(data["treaties"])
-        edge["known"] |= data["status"] == "in_force"
-    edges = []
-    for edge in pairs.values():
-        both = set(edge["a_to_b"]) | set(edge["b_to_a"])
-        edges.append({
-            "a": edge["a"], "b": edge["b"], "a_to_b": edge["a_to_b"], "b_to_a": edge["b_to_a"],
-            "strongest": next(o for o in RANK if o in both),
-            "direction": "mutual" if edge["a_to_b"] == edge["b_to_a"] else "one_way",
-            "treaties": sorted(edge["treaties"]),
-            "status": "in_force" if edge["known"] else "unknown_after_coverage",
-        })
-    partners = {n: len(set(graph.successors(n)) | set(graph.predecessors(n))) for n in graph}
-    nodes = []
-    for code, data in graph.nodes(data=True):
-        x, y = layout.get(code, (0.0, 0.0))
-        nodes.append({"code": code, "abbr": data["abbr"], "name": data["name"], "major": data["major"],
-                      "system_member": data["system_member"], "cinc": data.get("cinc"), "x": x, "y": y,
-                      "partners": partners[code]})
-    return {"on": date.isoformat(), "types": list(wanted), "coverage": graph.graph["coverage"],
-            "colors": dict(COLORS), "nodes": nodes, "edges": edges}
+def view_payload(store: Store, date: dt.date, wanted: tuple[str, ...]) -> dict:
+    """The JSON of :func:`foedus.network.view.network_view` on the store's cached commitments and layout."""
+    with store.cursor() as cur:
+        return view_module.network_view(cur, date, wanted, frame=store.directed(date), layout=_layout(store)).to_json()
 
 
-@router.get("/network/view", response_model=models.NetworkView, responses=models.ERRORS)
+@router.get("/network/view", response_model=NetworkView, responses=models.ERRORS)
 async def network_view(
     on: str | None = OnQuery,
     types_: str | None = Query(None, alias="types", description=TypesQuery.description),
@@ -101,7 +71,7 @@ async def network_view(
     return await answer(("view", date, wanted), lambda: view_payload(store, date, wanted))
 
 
-@router.get("/triads", response_model=list[models.Triad], responses=models.ERRORS)
+@router.get("/triads", response_model=Triads, responses=models.ERRORS)
 async def triads(
     on: str | None = OnQuery,
     among: str | None = Query(None, max_length=500, description="States, comma-separated: with 3+ every triad "
@@ -111,21 +81,19 @@ async def triads(
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
-    """Closed defense triangles and open triads, ranked with explanations (`foedus triads --json`)."""
+    """Closed defense triangles and open triads, ranked, each with its score explained (`foedus triads --json`)."""
     date = day(on)
-    kinds = [k.strip() for k in kind.split(",") if k.strip()]
 
     def compute():
-        codes = states(store.names(), among, "among")
-        graph = _graph(store, date, OBLIGATIONS, multi=False)
-        found = triads_module.find_triads(graph, among=codes or None, top=top or None, kinds=kinds)
-        return [{"on": date.isoformat(), **t.record()} for t in found]
+        with store.cursor() as cur:
+            return answers.triads(cur, date, among=among, top=top, kinds=kind, names=store.names(),
+                                  frame=store.directed(date)).to_json()
 
-    key = ("triads", date, (among or "").strip().casefold(), top, tuple(kinds))
-    return await answer(key, compute)
+    kinds = tuple(k.strip() for k in kind.split(",") if k.strip())
+    return await answer(("triads", date, (among or "").strip().casefold(), top, kinds), compute)
 
 
-@router.get("/diff", response_model=models.Diff, responses=models.ERRORS)
+@router.get("/diff", response_model=Diff, responses=models.ERRORS)
 async def diff(
     from_: str = Query(..., alias="from", description="First date YYYY-MM-DD"),
     to: str = Query(..., description="Second date YYYY-MM-DD"),
@@ -138,11 +106,69 @@ async def diff(
     first, second, wanted = day(from_, "from"), day(to, "to"), types(types_)
 
     def compute():
-        names = store.names()
-        code = state(names, around, "around") if around else None
         with store.cursor() as cur:
-            changes = diff_module.diff(cur, first, second, around=code, types=wanted)
-        return {"from": first.isoformat(), "to": second.isoformat(), "around": code,
-                "changes": [c.record(names) for c in changes]}
+            return answers.diff(cur, first, second, around=around, types=wanted, names=store.names()).to_json()
 
     return await answer(("diff", first, second, (around or "").strip().casefold(), wanted), compute)
+
+
+@router.get("/blocs", response_model=Blocs, responses=models.ERRORS)
+async def blocs(
+    on: str | None = OnQuery,
+    seed: int = Query(0, ge=0, description="Louvain seed (fixed: same blocs every run)"),
+    store: Store = Depends(get_store),
+    answer: Answer = Depends(),
+) -> Response:
+    """Blocs of the defense network (Louvain, fixed seed) with polarization measures (`foedus blocs --json`)."""
+    date = day(on)
+
+    def compute():
+        with store.cursor() as cur:
+            return answers.blocs(cur, date, seed=seed, names=store.names()).to_json()
+
+    return await answer(("blocs", date, seed), compute)
+
+
+@router.get("/blocs/history", response_model=BlocHistory, responses=models.ERRORS)
+async def bloc_history(
+    from_: str = Query(..., alias="from", description="First year"),
+    to: str = Query(..., description="Last year"),
+    step: int = Query(5, ge=1, le=100, description="Years between dates"),
+    seed: int = Query(0, ge=0, description="Louvain seed"),
+    store: Store = Depends(get_store),
+    answer: Answer = Depends(),
+) -> Response:
+    """Bloc sizes on 1 January of every `step`-th year (`foedus blocs --from --to --json`)."""
+    first, last = day(from_, "from"), day(to, "to")
+
+    def compute():
+        with store.cursor() as cur:
+            return answers.bloc_history(cur, first, last, step, seed=seed).to_json()
+
+    return await answer(("bloc_history", first, last, step, seed), compute)
+
+
+@router.get("/sscore", response_model=SScorePair | SScoreRanking | SScoreMatrix, responses=models.ERRORS)
+async def sscore(
+    year: int = Query(..., ge=1816, le=2200, description="Year (portfolios read on 31 December unless on)"),
+    a: str | None = Query(None, max_length=100, description="First state (omit for the full matrix)"),
+    b: str | None = Query(None, max_length=100, description="Second state (omit to rank every partner of A)"),
+    on: str | None = Query(None, description="Reference day inside the year (default: 31 December)"),
+    weighted: bool = Query(False, description="Capability-weighted ranking or matrix"),
+    store: Store = Depends(get_store),
+    answer: Answer = Depends(),
+) -> Response:
+    """Signorino–Ritter S-scores: one dyad (a and b), one state's ranking (a) or the year's matrix
+    (`foedus sscore --json`)."""
+    date = day(on) if on else None
+
+    def compute():
+        with store.cursor() as cur:
+            if a and b:
+                return answers.sscore_pair(cur, a, b, year, on=date, names=store.names()).to_json()
+            if a:
+                return answers.sscore_ranking(cur, a, year, on=date, weighted=weighted, names=store.names()).to_json()
+            return answers.sscore_matrix(cur, year, on=date, weighted=weighted).to_json()
+
+    key = ("sscore", year, (a or "").strip().casefold(), (b or "").strip().casefold(), date, weighted)
+    return await answer(key, compute)

@@ -10,14 +10,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from foedus import __version__
 from foedus.api import models
 from foedus.api.errors import NotFound
-from foedus.api.params import Answer, day, get_store, state
+from foedus.api.params import Answer, day, get_store
 from foedus.api.store import Store
-from foedus.errors import FoedusError, UnknownStateError
-from foedus.query import dyad as dyad_query
-from foedus.query import obligations as obligations_query
-from foedus.query import records
-from foedus.query import treaty as treaty_query
-from foedus.query.members import system_members
+from foedus.errors import FoedusError
+from foedus.query.answers import Dyad, Obligations, dyad_answer, obligations_answer
+from foedus.query.states import StateLookup, search_states
+from foedus.query.treaty import Treaty, treaty_answer
 from foedus.store.schema import SCHEMA_VERSION
 
 router = APIRouter(tags=["queries"])
@@ -58,38 +56,7 @@ async def meta(request: Request, store: Store = Depends(get_store), answer: Answ
     return await answer(("meta",), lambda: meta_payload(store, request.app.state.endpoints))
 
 
-def lookup_payload(store: Store, q: str | None, on, limit: int) -> dict:
-    names = store.names()
-    with store.cursor() as cur:
-        members = set(system_members(cur, on)) if on is not None else None
-    resolved = None
-    if q:
-        try:
-            found = names.resolve(q)
-            resolved = {"ccode": found.code, "name": found.name, "how": found.how, "ambiguous": found.ambiguous}
-        except UnknownStateError:
-            resolved = None
-    text = (q or "").strip().casefold()
-    entries = []
-    for code, (abbr, name) in sorted(names.cow.items()):
-        score = 0 if not text else (
-            3 if text in (name.casefold(), (abbr or "").casefold(), str(code)) else
-            2 if name.casefold().startswith(text) or (abbr or "").casefold().startswith(text) else
-            1 if text in name.casefold() else -1
-        )
-        if resolved and code == resolved["ccode"]:
-            score = 4
-        if score < 0:
-            continue
-        entry = {"ccode": code, "abbr": abbr or "", "name": name}
-        if members is not None:
-            entry["system_member"] = code in members
-        entries.append((-score, name, entry))
-    entries.sort(key=lambda e: (e[0], e[1]))
-    return {"query": q, "resolved": resolved, "states": [e[2] for e in entries[:limit]]}
-
-
-@router.get("/states", response_model=models.StateLookup, responses=models.ERRORS)
+@router.get("/states", response_model=StateLookup, responses=models.ERRORS)
 async def states(
     q: str | None = Query(None, max_length=100, description="Name, code, abbreviation, ISO3 or alias (prefix works)"),
     on: str | None = Query(None, description="Flag system members on this date"),
@@ -100,13 +67,19 @@ async def states(
     """State lookup for autocompletion: COW states matching `q` (best first) and how `q` itself resolves."""
     date = day(on) if on else None
     key = ("states", (q or "").strip().casefold(), date, limit)
-    return await answer(key, lambda: lookup_payload(store, q, date, limit))
+    def compute():
+        with store.cursor() as cur:
+            return search_states(cur, q, date, limit, names=store.names()).to_json()
+
+    return await answer(key, compute)
 
 
-@router.get("/obligations", response_model=models.Obligations, responses=models.ERRORS)
+@router.get("/obligations", response_model=Obligations, responses=models.ERRORS)
 async def obligations(
     state_: str = Query(..., alias="state", max_length=100, description="State: COW code, abbreviation, ISO3 or name"),
     on: str | None = OnQuery,
+    types_: str | None = Query(None, alias="types", max_length=200, description="Obligation types, comma-separated "
+                               "(default: all): defense,offense,neutrality,nonaggression,consultation"),
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
@@ -114,19 +87,19 @@ async def obligations(
     date = day(on)
 
     def compute():
-        names = store.names()
-        code = state(names, state_, "state")
-        return {"on": date.isoformat(), "state": code,
-                "commitments": records(obligations_query(None, code, date, frame=store.directed(date)), names)}
+        with store.cursor() as cur:
+            return obligations_answer(cur, state_, date, types=types_, names=store.names(),
+                                      frame=store.directed(date)).to_json()
 
-    return await answer(("obligations", state_.strip().casefold(), date), compute)
+    return await answer(("obligations", state_.strip().casefold(), date, (types_ or "").strip().casefold()), compute)
 
 
-@router.get("/dyad", response_model=models.Dyad, responses=models.ERRORS)
+@router.get("/dyad", response_model=Dyad, responses=models.ERRORS)
 async def dyad(
     a: str = Query(..., max_length=100, description="First state"),
     b: str = Query(..., max_length=100, description="Second state"),
     on: str | None = OnQuery,
+    types_: str | None = Query(None, alias="types", max_length=200, description="Obligation types, comma-separated"),
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
@@ -134,22 +107,21 @@ async def dyad(
     date = day(on)
 
     def compute():
-        names = store.names()
-        code_a, code_b = state(names, a, "a"), state(names, b, "b")
-        return {"on": date.isoformat(), "a": code_a, "b": code_b,
-                "commitments": records(dyad_query(None, code_a, code_b, date, frame=store.directed(date)), names)}
+        with store.cursor() as cur:
+            return dyad_answer(cur, a, b, date, types=types_, names=store.names(), frame=store.directed(date)).to_json()
 
-    return await answer(("dyad", a.strip().casefold(), b.strip().casefold(), date), compute)
+    key = ("dyad", a.strip().casefold(), b.strip().casefold(), date, (types_ or "").strip().casefold())
+    return await answer(key, compute)
 
 
-@router.get("/treaty/{treaty_id}", response_model=models.Treaty,
+@router.get("/treaty/{treaty_id}", response_model=Treaty,
             responses={**models.ERRORS, 404: {"model": models.Error, "description": "No such treaty"}})
 async def treaty(treaty_id: str, store: Store = Depends(get_store), answer: Answer = Depends()) -> Response:
     """One treaty: members and phases, provisions, conditions, threat identities, sources (`foedus treaty --json`)."""
     def compute():
         with store.cursor() as cur:
             try:
-                return treaty_query(cur, treaty_id)
+                return treaty_answer(cur, treaty_id).to_json()
             except FoedusError as exc:
                 raise NotFound(str(exc)) from None
 

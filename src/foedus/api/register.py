@@ -6,19 +6,18 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from foedus.api import models
 from foedus.api.errors import NotFound
-from foedus.api.params import Answer, day, state
-from foedus.errors import FoedusError
-from foedus.query.history import history as history_query
-from foedus.query.organizations import memberships as memberships_query
-from foedus.query.organizations import organization as organization_query
+from foedus.api.params import Answer, day
+from foedus.errors import BadInputError, FoedusError
+from foedus.query.history import History, history_answer
+from foedus.query.organizations import Memberships, Organization, memberships_answer, organization_answer
 
 router = APIRouter(tags=["register"])
 
 
-@router.get("/history", response_model=list[models.Period], responses=models.ERRORS)
+@router.get("/history", response_model=History, responses=models.ERRORS)
 async def history(
     a: str = Query(..., max_length=100, description="First state"),
-    b: str = Query(..., max_length=100, description="Second state"),
+    b: str = Query(..., max_length=100, description="Second state (not A)"),
     answer: Answer = Depends(),
 ) -> Response:
     """Every commitment between A and B from any source, as periods each way, gaps included
@@ -26,15 +25,13 @@ async def history(
     store = answer.store
 
     def compute():
-        names = store.names()
-        code_a, code_b = state(names, a, "a"), state(names, b, "b")
         with store.cursor() as cur:
-            return history_query(cur, code_a, code_b)
+            return history_answer(cur, a, b, names=store.names()).to_json()
 
     return await answer(("history", a.strip().casefold(), b.strip().casefold()), compute)
 
 
-@router.get("/organizations/{name}", response_model=models.Organization,
+@router.get("/organizations/{name}", response_model=Organization,
             responses={**models.ERRORS, 404: {"model": models.Error, "description": "No such organization"}})
 async def organization(
     name: str = Path(..., max_length=100, description="NATO, CSTO, SCO, BRICS, AUKUS, Quad, ANZUS …"),
@@ -47,14 +44,16 @@ async def organization(
     def compute():
         with store.cursor() as cur:
             try:
-                return organization_query(cur, name, date)
+                return organization_answer(cur, name, date).to_json()
+            except BadInputError:
+                raise
             except FoedusError as exc:
                 raise NotFound(str(exc)) from None
 
     return await answer(("organization", name.strip().casefold(), date), compute)
 
 
-@router.get("/memberships", response_model=models.Memberships, responses=models.ERRORS)
+@router.get("/memberships", response_model=Memberships, responses=models.ERRORS)
 async def memberships(
     state_: str = Query(..., alias="state", max_length=100, description="State: COW code, abbreviation, ISO3 or name"),
     on: str | None = Query(None, description="Date YYYY-MM-DD (default: today)"),
@@ -64,8 +63,7 @@ async def memberships(
     date, store = day(on), answer.store
 
     def compute():
-        code = state(store.names(), state_, "state")
         with store.cursor() as cur:
-            return memberships_query(cur, code, date)
+            return memberships_answer(cur, state_, date, names=store.names()).to_json()
 
     return await answer(("memberships", state_.strip().casefold(), date), compute)

@@ -4,31 +4,35 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from foedus.cli.common import DbOption, JsonOption, OnOption, console, print_json, store
-from foedus.cli.queries import _resolve
+from foedus.cli.queries import _resolve, show_notes, state_names
 from foedus.dates import parse_date
-from foedus.naming import StateNames
-from foedus.network import blocs as blocs_module
-from foedus.network import diff as diff_module
-from foedus.network import plots
-from foedus.network import sscore as sscore_module
-from foedus.network import triads as triads_module
-from foedus.network.snapshot import commitment_graph, coverage_text, node_link, parse_types, write_graph
-from foedus.query.commitments import source_text
+from foedus.errors import BadInputError
+from foedus.source import source_text
+
+if TYPE_CHECKING:
+    from foedus.naming import StateNames
 
 TypesOption = typer.Option(None, "--types", help="Obligation types, comma-separated (default: all): "
                                                   "defense,offense,neutrality,nonaggression,consultation")
 
 
+def parse_obligation_types(text, parameter: str):
+    from foedus.query.answers import parse_obligation_types as parse
+
+    return parse(text, parameter)
+
+
 def _codes(names: StateNames, text: str | None, quiet: bool) -> list[int]:
     if not text:
         return []
-    return [_resolve(names, part.strip(), quiet) for part in text.split(",") if part.strip()]
+    return [_resolve(names, part.strip(), quiet, "highlight") for part in text.split(",") if part.strip()]
 
 
 def network(
@@ -40,30 +44,40 @@ def network(
     db: str = DbOption,
 ) -> None:
     """The commitment graph on a date: states and who owes what to whom; export or summarise it."""
+    from foedus.network.snapshot import write_graph
+    from foedus.network.view import network as network_answer
+
     with store(db) as con:
-        day = parse_date(on, "--on")
-        graph = commitment_graph(con, day, types=parse_types(types), multi=per_treaty)
+        result, graph = network_answer(con, parse_date(on, "--on"), parse_obligation_types(types, "--types"),
+                                       per_treaty=per_treaty)
         written = [write_graph(graph, path) for path in out or []]
         if as_json:
-            print_json({"on": day.isoformat(), "types": graph.graph["types"], "graph": node_link(graph)})
+            print_json(result.to_json())
             return
-        tied = [n for n in graph if graph.degree(n) > 0]
-        console.print(f"[bold]Commitment graph on {day.isoformat()}[/] ({', '.join(graph.graph['types'])}): "
-                      f"{graph.number_of_nodes()} states, {len(tied)} with commitments, "
-                      f"{graph.number_of_edges()} directed {'commitments' if per_treaty else 'ties'}")
-        console.print(f"[dim]{graph.graph['coverage']}[/]")
-        partners = sorted(tied, key=lambda n: (-len(set(graph.successors(n)) | set(graph.predecessors(n))), n))
-        table = Table(title="Most connected states")
-        for column in ("state", "partners", "owes to", "owed by", "major", "CINC"):
-            table.add_column(column)
-        for n in partners[:15]:
-            data = graph.nodes[n]
-            table.add_row(f"{data['name']} ({n})", str(len(set(graph.successors(n)) | set(graph.predecessors(n)))),
-                          str(len(set(graph.successors(n)))), str(len(set(graph.predecessors(n)))),
-                          "yes" if data.get("major") else "", f"{data['cinc']:.4f}" if "cinc" in data else "")
-        console.print(table)
+        _network_summary(graph, result.on, per_treaty)
         for path in written:
             console.print(f"wrote {path}")
+
+
+def _network_summary(graph, on: str, per_treaty: bool) -> None:
+    tied = [n for n in graph if graph.degree(n) > 0]
+    console.print(f"[bold]Commitment graph on {on}[/] ({', '.join(graph.graph['types'])}): "
+                  f"{graph.number_of_nodes()} states, {len(tied)} with commitments, "
+                  f"{graph.number_of_edges()} directed {'commitments' if per_treaty else 'ties'}")
+    console.print(f"[dim]{escape(graph.graph['coverage'])}[/]")
+
+    def partners(n):
+        return set(graph.successors(n)) | set(graph.predecessors(n))
+
+    table = Table(title="Most connected states")
+    for column in ("state", "partners", "owes to", "owed by", "major", "CINC"):
+        table.add_column(column)
+    for n in sorted(tied, key=lambda n: (-len(partners(n)), n))[:15]:
+        data = graph.nodes[n]
+        table.add_row(f"{data['name']} ({n})", str(len(partners(n))), str(len(set(graph.successors(n)))),
+                      str(len(set(graph.predecessors(n)))), "yes" if data.get("major") else "",
+                      f"{data['cinc']:.4f}" if "cinc" in data else "")
+    console.print(table)
 
 
 def triads(
@@ -75,32 +89,48 @@ def triads(
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
-    """Closed defense triangles and open triads (two defense sides, the third weaker), ranked."""
+    """Closed defense triangles and open triads (two defense sides, the third weaker), ranked and explained."""
+    from foedus.network.answers import triads as triads_answer
+
     with store(db) as con:
-        day = parse_date(on, "--on")
-        names = StateNames(con)
-        codes = _codes(names, among, as_json)
-        graph = commitment_graph(con, day, multi=False)
-        kinds = [k.strip() for k in kind.split(",") if k.strip()]
-        found = triads_module.find_triads(graph, among=codes or None, top=top or None, kinds=kinds)
+        found = triads_answer(con, parse_date(on, "--on"), among=among, top=top, kinds=kind)
+        show_notes(found._notes, as_json)
         if as_json:
-            print_json([{"on": day.isoformat(), **t.record()} for t in found])
+            print_json(found.to_json())
             return
-        counts = triads_module.triad_counts(graph)
-        console.print(f"[bold]Triads on {day.isoformat()}[/]: {counts['closed']} closed defense triangles, "
+        names = state_names(con)
+        counts = found.counts
+        console.print(f"[bold]Triads on {found._on}[/]: {counts['closed']} closed defense triangles, "
                       f"{counts['open']} open triads in all; showing {len(found)}")
-        console.print(f"[dim]{graph.graph['coverage']}[/]")
+        console.print(f"[dim]{escape(found._coverage)}[/]")
+        console.print("score: for an open triad, its nearness to closing (higher is nearer: 3 × the level of the "
+                      "open side's strongest obligation — neutrality/non-aggression 2, consultation 1, none 0 — "
+                      "+1 per further type, +1 if bound both ways, +1 per mutual defense side); for a closed "
+                      "triangle, how many of its sides are mutual (0–3). Each row says how its score adds up.",
+                      highlight=False)
         table = Table(show_lines=True)
         for column in ("kind", "members", "score", "explanation"):
             table.add_column(column, overflow="fold")
         for t in found:
             members = ", ".join(f"{names.abbr(c)} ({c})" for c in t.members)
             table.add_row(t.kind, members, str(t.score), escape(t.explanation))
-        console.print(table if found else "no triads found")
+        console.print(table if len(found) else "no triads found")
 
 
 def _terms(obligations: list[str]) -> str:
     return ", ".join(obligations) or "—"
+
+
+def _change_row(c, names: StateNames) -> tuple[str, ...]:
+    treaties = [f"+{t}" for t in sorted({x["treaty_id"] for x in c.added})]
+    treaties += [f"−{t}" for t in sorted({x["treaty_id"] for x in c.removed})]
+    sources = sorted({source_text(x["source"]) for x in c.added + c.removed})
+    return (
+        c.change, f"{names.abbr(c.a)} ({c.a}) – {names.abbr(c.b)} ({c.b})",
+        f"{_terms(c.before.a_to_b)} / {_terms(c.before.b_to_a)}",
+        f"{_terms(c.after.a_to_b)} / {_terms(c.after.b_to_a)}",
+        " ".join(treaties) or "same treaties", "; ".join(sources[:4]) + (" …" if len(sources) > 4 else ""),
+    )
 
 
 def diff(
@@ -112,33 +142,50 @@ def diff(
     db: str = DbOption,
 ) -> None:
     """Commitments begun, ended, upgraded or downgraded between two dates, with sources."""
+    from foedus.network.answers import diff as diff_answer
+
     with store(db) as con:
-        first, second = parse_date(start, "--from"), parse_date(end, "--to")
-        names = StateNames(con)
-        code = _resolve(names, around, as_json) if around else None
-        changes = diff_module.diff(con, first, second, around=code, types=parse_types(types))
+        names = state_names(con)
+        result = diff_answer(con, parse_date(start, "--from"), parse_date(end, "--to"), around=around,
+                             types=parse_obligation_types(types, "--types"), names=names)
+        show_notes(result._notes, as_json)
         if as_json:
-            print_json({"from": first.isoformat(), "to": second.isoformat(), "around": code,
-                        "changes": [c.record(names) for c in changes]})
+            print_json(result.to_json())
             return
+        code = result.around
         where = f" around {names.name(code)} ({code})" if code is not None else ""
-        title = f"Changes from {first.isoformat()} to {second.isoformat()}{where}: {len(changes)} pairs"
+        title = f"Changes from {result.from_} to {result.to}{where}: {len(result.changes)} pairs"
         table = Table(title=title, show_lines=True)
         for column in ("change", "pair", "before (a→b / b→a)", "after (a→b / b→a)", "treaties", "sources"):
             table.add_column(column, overflow="fold")
-        for c in changes:
-            treaties = [f"+{t}" for t in sorted({x["treaty_id"] for x in c.added})]
-            treaties += [f"−{t}" for t in sorted({x["treaty_id"] for x in c.removed})]
-            sources = {source_text(x["source"]) for x in c.added + c.removed}
-            table.add_row(
-                c.change, f"{names.abbr(c.a)} ({c.a}) – {names.abbr(c.b)} ({c.b})",
-                f"{_terms(c.before.a_to_b)} / {_terms(c.before.b_to_a)}",
-                f"{_terms(c.after.a_to_b)} / {_terms(c.after.b_to_a)}",
-                " ".join(treaties) or "same treaties", "; ".join(sorted(sources)[:4]) + (" …" if len(sources) > 4
-                                                                                         else ""),
-            )
-        console.print(table if changes else f"{title}: nothing changed")
-        console.print(f"[dim]{coverage_text(con)}[/]")
+        for c in result._changes:
+            table.add_row(*_change_row(c, names))
+        console.print(table if result.changes else f"{title}: nothing changed")
+        console.print(f"[dim]{escape(result._coverage)}[/]")
+
+
+def _bloc_history_table(history) -> Table:
+    table = Table(title=f"Bloc sizes {history.dates[0] if history.dates else ''} to "
+                        f"{history.dates[-1] if history.dates else ''} (seed {history.seed})")
+    table.add_column("date", no_wrap=True)
+    columns = history._columns[:8]
+    for column in columns:
+        table.add_column(column, justify="right")
+    for date, row in history.sizes.items():
+        table.add_row(date, *(str(row.get(c, 0)) for c in columns))
+    return table
+
+
+def _blocs_table(result, names: StateNames) -> None:
+    table = Table(title=f"Defense blocs on {result.on} (Louvain, seed {result.seed})", show_lines=True)
+    for column in ("bloc", "size", "CINC", "members"):
+        table.add_column(column, overflow="fold")
+    for b in result.blocs:
+        table.add_row(b.label, str(b.size), f"{b.cinc:.3f}", ", ".join(names.abbr(c) for c in b.members))
+    console.print(table)
+    console.print("Polarization: " + "; ".join(f"{k} {v}" for k, v in result.polarization.items()))
+    console.print(f"Unaligned ({len(result.unaligned)}): " + ", ".join(names.abbr(c) for c in result.unaligned))
+    console.print(f"[dim]{escape(result.coverage)}[/]")
 
 
 def blocs(
@@ -146,51 +193,57 @@ def blocs(
     start: str = typer.Option(None, "--from", help="With --to: bloc sizes on 1 January of each --step-th year"),
     end: str = typer.Option(None, "--to", help="Last year of the history"),
     step: int = typer.Option(5, "--step", help="Years between history dates"),
-    seed: int = typer.Option(blocs_module.DEFAULT_SEED, "--seed", help="Louvain seed (fixed: same blocs every run)"),
+    seed: int = typer.Option(0, "--seed", help="Louvain seed (fixed: same blocs every run)"),
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
     """Blocs of the defense network (Louvain, fixed seed) with polarization measures, or their history."""
+    from foedus.network import answers
+
     with store(db) as con:
-        names = StateNames(con)
         if start or end:
-            if not (start and end):
-                raise ValueError("--from and --to go together")
-            dates = blocs_module.yearly_dates(start, end, step)
-            history = blocs_module.bloc_history(con, dates, seed=seed)
-            sizes = blocs_module.bloc_sizes(history)
+            history = answers.bloc_history(con, start, end, step, seed=seed)
             if as_json:
-                print_json({"seed": seed, "dates": [d.isoformat() for d in dates],
-                            "sizes": {str(k.date()) if hasattr(k, "date") else str(k): v
-                                      for k, v in sizes.to_dict("index").items()},
-                            "members": history.assign(date=history.date.astype(str)).to_dict("records")})
-                return
-            table = Table(title=f"Bloc sizes {dates[0]} to {dates[-1]} (seed {seed})")
-            table.add_column("date", no_wrap=True)
-            columns = list(sizes.max().sort_values(ascending=False).index[:8]) if not sizes.empty else []
-            for column in columns:
-                table.add_column(column, justify="right")
-            for date, row in sizes.iterrows():
-                table.add_row(str(date), *(str(int(row[c])) for c in columns))
-            console.print(table)
+                print_json(history.to_json())
+            else:
+                console.print(_bloc_history_table(history))
             return
-        result = blocs_module.blocs(con, parse_date(on, "--on"), seed=seed)
+        names = state_names(con)
+        result = answers.blocs(con, parse_date(on, "--on"), seed=seed, names=names)
         if as_json:
-            print_json(result.record(names))
+            print_json(result.to_json())
             return
-        table = Table(title=f"Defense blocs on {result.on} (Louvain, seed {seed})", show_lines=True)
-        for column in ("bloc", "size", "CINC", "members"):
-            table.add_column(column, overflow="fold")
-        for b in result.blocs:
-            table.add_row(b.label, str(b.size), f"{b.cinc:.3f}", ", ".join(names.abbr(c) for c in b.members))
-        console.print(table)
-        console.print("Polarization: " + "; ".join(f"{k} {v}" for k, v in result.polarization.items()))
-        console.print(f"Unaligned ({len(result.unaligned)}): " + ", ".join(names.abbr(c) for c in result.unaligned))
-        console.print(f"[dim]{result.coverage}[/]")
+        _blocs_table(result, names)
 
 
 def _fmt(value: float) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.4f}"
+
+
+def _sscore_pair(con, names: StateNames, a: str, b: str, year: int, on, as_json: bool) -> None:
+    from foedus.network.answers import sscore_pair
+
+    result = sscore_pair(con, a, b, year, on=on, names=names)
+    if as_json:
+        print_json(result.to_json())
+        return
+    console.print(f"S-score of {names.name(result.a)} ({result.a}) and {names.name(result.b)} ({result.b}), {year}: "
+                  f"unweighted {_fmt(result.s['unweighted'])}, capability-weighted {_fmt(result.s['weighted'])}")
+
+
+def _sscore_ranking(con, names: StateNames, a: str, year: int, on, weighted: bool, top: int, matrices) -> None:
+    from foedus.network.answers import sscore_ranking
+
+    result = sscore_ranking(con, a, year, on=on, weighted=weighted, names=names, matrices=matrices)
+    table = Table(title=f"S-scores of {names.name(result.state)} ({result.state}), {year} "
+                        f"(ranked by {'weighted' if weighted else 'unweighted'})")
+    for column in ("state", "unweighted", "weighted"):
+        table.add_column(column)
+    ranking = result.s
+    picks = ranking[:top] + (ranking[-top:] if len(ranking) > 2 * top else [])
+    for entry in {e.ccode: e for e in picks}.values():
+        table.add_row(f"{names.name(entry.ccode)} ({entry.ccode})", _fmt(entry.unweighted), _fmt(entry.weighted))
+    console.print(table)
 
 
 def sscore(
@@ -205,51 +258,29 @@ def sscore(
     db: str = DbOption,
 ) -> None:
     """Signorino–Ritter S-scores of alliance portfolios: one dyad, one state's ranking, or the year matrix."""
+    from foedus.network import answers
+
     with store(db) as con:
-        names = StateNames(con)
+        names = state_names(con)
         if a and b:
-            code_a, code_b = _resolve(names, a, as_json), _resolve(names, b, as_json)
-            values = {flavour: sscore_module.sscore(con, code_a, code_b, year, weighted=w, on=on)
-                      for flavour, w in (("unweighted", False), ("weighted", True))}
-            if as_json:
-                print_json({"a": code_a, "b": code_b, "year": year, "s": values})
-                return
-            console.print(f"S-score of {names.name(code_a)} ({code_a}) and {names.name(code_b)} ({code_b}), {year}: "
-                          f"unweighted {_fmt(values['unweighted'])}, capability-weighted {_fmt(values['weighted'])}")
+            _sscore_pair(con, names, a, b, year, on, as_json)
             return
-        matrices = {flavour: sscore_module.sscore_matrix(con, year, weighted=w, on=on)
-                    for flavour, w in (("unweighted", False), ("weighted", True))}
+        if not a and not as_json and out is None:
+            raise BadInputError("--out", "the full matrix needs --out FILE.csv or --json", fix="or name a state")
+        matrices = answers.sscore_matrices(con, year, on)
         chosen = matrices["weighted" if weighted else "unweighted"]
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
             chosen.to_csv(out)
-        if a:
-            code = _resolve(names, a, as_json)
-            if code not in chosen.index:
-                raise ValueError(f"{names.name(code)} ({code}) is not a system member on {chosen.attrs['on']}")
-            frame = {f: m.loc[code].drop(code) for f, m in matrices.items()}
-            ranking = frame["weighted" if weighted else "unweighted"].sort_index().sort_values(ascending=False,
-                                                                                              kind="stable")
-            if as_json:
-                print_json({"state": code, "year": year, "on": chosen.attrs["on"],
-                            "s": [{"ccode": int(c), "unweighted": float(frame["unweighted"][c]),
-                                   "weighted": float(frame["weighted"][c])} for c in ranking.index]})
-                return
-            table = Table(title=f"S-scores of {names.name(code)} ({code}), {year} "
-                                f"(ranked by {'weighted' if weighted else 'unweighted'})")
-            for column in ("state", "unweighted", "weighted"):
-                table.add_column(column)
-            picks = list(ranking.index[:top]) + (list(ranking.index[-top:]) if len(ranking) > 2 * top else [])
-            for c in dict.fromkeys(picks):
-                table.add_row(f"{names.name(int(c))} ({int(c)})", _fmt(frame["unweighted"][c]),
-                              _fmt(frame["weighted"][c]))
-            console.print(table)
-        elif as_json:
-            print_json({"year": year, "on": chosen.attrs["on"], "weighted": weighted,
-                        "ccodes": [int(c) for c in chosen.index], "matrix": chosen.round(6).to_numpy().tolist()})
+        if a and as_json:
+            print_json(answers.sscore_ranking(con, a, year, on=on, weighted=weighted, names=names,
+                                              matrices=matrices).to_json())
             return
-        elif out is None:
-            raise ValueError("the full matrix needs --out FILE.csv or --json (or name a state)")
+        if a:
+            _sscore_ranking(con, names, a, year, on, weighted, top, matrices)
+        elif as_json:
+            print_json(answers.sscore_matrix(con, year, on=on, weighted=weighted, matrices=matrices).to_json())
+            return
         if out is not None:
             console.print(f"wrote {out} ({len(chosen)}×{len(chosen)}, {'weighted' if weighted else 'unweighted'})")
 
@@ -267,11 +298,14 @@ def plot_network(
     db: str = DbOption,
 ) -> None:
     """The commitment network on a date (or several, with a shared layout)."""
+    from foedus.network import plots
+    from foedus.network.snapshot import commitment_graph
+
     with store(db) as con:
-        names = StateNames(con)
+        names = state_names(con)
         days = [parse_date(d, "--on") for d in (on or [None])]
         marked = _codes(names, highlight, False)
-        graphs = [commitment_graph(con, d, types=parse_types(types), multi=False) for d in days]
+        graphs = [commitment_graph(con, d, types=parse_obligation_types(types, "--types"), multi=False) for d in days]
         pos = plots.stable_layout(con, graphs, kind=layout)
         for day, graph in zip(days, graphs, strict=True):
             path = out if len(days) == 1 else out.with_name(f"{out.stem}_{day.isoformat()}{out.suffix}")
@@ -290,9 +324,11 @@ def plot_dyad(
     db: str = DbOption,
 ) -> None:
     """A dyad's commitments over time as a timeline."""
+    from foedus.network import plots
+
     with store(db) as con:
-        names = StateNames(con)
-        code_a, code_b = _resolve(names, a, False), _resolve(names, b, False)
+        names = state_names(con)
+        code_a, code_b = _resolve(names, a, False, "a"), _resolve(names, b, False, "b")
         console.print(f"wrote {plots.plot_dyad(con, code_a, code_b, out, start=start, end=end)}")
 
 
@@ -302,10 +338,13 @@ def plot_blocs(
     end: str = typer.Option(..., "--to", help="Last year"),
     step: int = typer.Option(1, "--step", help="Years between dates"),
     out: Path = typer.Option(..., "--out", help="File .png or .svg"),
-    seed: int = typer.Option(blocs_module.DEFAULT_SEED, "--seed", help="Louvain seed"),
+    seed: int = typer.Option(0, "--seed", help="Louvain seed"),
     db: str = DbOption,
 ) -> None:
     """Bloc sizes over time (1 January of every --step-th year)."""
+    from foedus.network import blocs as blocs_module
+    from foedus.network import plots
+
     with store(db) as con:
         dates = blocs_module.yearly_dates(start, end, step)
         console.print(f"wrote {plots.plot_blocs(con, dates, out, seed=seed)}")

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from foedus.cli.common import DbOption, JsonOption, OnOption, console, errors, print_json, store
 from foedus.dates import parse_date
-from foedus.naming import StateNames
-from foedus.query.answers import Commitment, dyad_answer, obligations_answer
-from foedus.query.states import state_code
-from foedus.query.treaty import treaty_answer
+
+if TYPE_CHECKING:
+    from foedus.naming import StateNames
+    from foedus.query.answers import Commitment
 
 TypesOption = typer.Option(None, "--types", help="Obligation types, comma-separated (default: all): "
                                                   "defense,offense,neutrality,nonaggression,consultation")
 TOP = 25
 
 
+def state_names(con) -> StateNames:
+    from foedus.naming import StateNames
+
+    return StateNames(con)
+
+
 def _resolve(names: StateNames, text: str, quiet: bool, parameter: str = "state") -> int:
     """The COW code for `text`; unless `quiet`, a note on stderr when the reading was ambiguous."""
+    from foedus.query.states import state_code
+
     notes: list[str] = []
     code = state_code(names, text, parameter, notes=notes)
     show_notes(notes, quiet)
@@ -64,8 +74,10 @@ def obligations(
     db: str = DbOption,
 ) -> None:
     """Every commitment in force for STATE on a date, strongest obligation and most important partner first."""
+    from foedus.query.answers import obligations_answer
+
     with store(db) as con:
-        names = StateNames(con)
+        names = state_names(con)
         result = obligations_answer(con, state, parse_date(on, "--on"), types=types, names=names)
         show_notes(result._notes, as_json)
         if as_json:
@@ -92,8 +104,10 @@ def dyad(
     db: str = DbOption,
 ) -> None:
     """What A owes B and what B owes A on a date (directed: asymmetric treaties differ by direction)."""
+    from foedus.query.answers import dyad_answer
+
     with store(db) as con:
-        names = StateNames(con)
+        names = state_names(con)
         result = dyad_answer(con, a, b, parse_date(on, "--on"), types=types, names=names)
         show_notes(result._notes, as_json)
         if as_json:
@@ -110,12 +124,14 @@ def treaty(
     db: str = DbOption,
 ) -> None:
     """One treaty: members and phases, provisions, conditions, threat identities, sources."""
+    from foedus.query.treaty import treaty_answer
+
     with store(db) as con:
         record = treaty_answer(con, treaty_id)
         if as_json:
             print_json(record.to_json())
             return
-        names = StateNames(con)
+        names = state_names(con)
         end = record.end or f"in force at coverage end ({record.coverage_end})"
         console.print(f"[bold]{record.name or record.treaty_id}[/] ({record.treaty_id})")
         console.print(f"  {record.begin} → {end}; bilateral: {record.bilateral}; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -10,11 +11,12 @@ from rich.table import Table
 
 from foedus.cli.common import DbOption, JsonOption, OnOption, console, fail, print_json, store
 from foedus.cli.invocations import audit
-from foedus.cli.queries import show_notes
+from foedus.cli.queries import show_notes, state_names
 from foedus.dates import parse_date
-from foedus.naming import StateNames
-from foedus.query.history import History, Period, history_answer
-from foedus.query.organizations import memberships_answer, organization_answer
+
+if TYPE_CHECKING:
+    from foedus.naming import StateNames
+    from foedus.query.history import History, Period
 from foedus.register.load import RegisterError, load_register
 
 app = typer.Typer(help="The curated register: validate it, load it into the database.", no_args_is_help=True)
@@ -100,8 +102,10 @@ def history(
     db: str = DbOption,
 ) -> None:
     """The relationship's whole story: every commitment between A and B from any source, as periods."""
+    from foedus.query.history import history_answer
+
     with store(db) as con:
-        names = StateNames(con)
+        names = state_names(con)
         periods = history_answer(con, a, b, names=names)
         show_notes(periods.notes, as_json)
         if as_json:
@@ -129,12 +133,14 @@ def org(
     db: str = DbOption,
 ) -> None:
     """An organization's members and their status on a date (register)."""
+    from foedus.query.organizations import organization_answer
+
     with store(db) as con:
         record = organization_answer(con, name, parse_date(on, "--on"))
         if as_json:
             print_json(record.to_json())
             return
-        names = StateNames(con)
+        names = state_names(con)
         defence = f"mutual defence: {record.defence_article}" if record.mutual_defence else "no mutual defence"
         console.print(f"[bold]{record.name}[/] ({record.short_name}): {record.kind}, founded {record.founded}; "
                       f"{defence}", highlight=False)
@@ -156,8 +162,10 @@ def memberships(
     db: str = DbOption,
 ) -> None:
     """The organizations a state belongs to on a date, with its status in each (register)."""
+    from foedus.query.organizations import memberships_answer
+
     with store(db) as con:
-        names = StateNames(con)
+        names = state_names(con)
         record = memberships_answer(con, state, parse_date(on, "--on"), names=names)
         if as_json:
             print_json(record.to_json())

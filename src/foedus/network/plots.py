@@ -35,30 +35,12 @@ from foedus.dates import parse_date
 from foedus.naming import StateNames
 from foedus.network.blocs import bloc_history, bloc_sizes
 from foedus.network.snapshot import RANK, commitment_graph, coverage, coverage_text, parse_types
-from foedus.query.commitments import source_text
+from foedus.network.view import COLORS, REGIONS, region, ring_layout
 from foedus.query.history import history
+from foedus.source import source_text
 
 FORMATS = (".png", ".svg")
-COLORS = {
-    "defense": "#c0392b",
-    "offense": "#7d3c98",
-    "neutrality": "#d68910",
-    "nonaggression": "#2e86c1",
-    "consultation": "#7f8c8d",
-}
-REGIONS = (  # COW code ranges
-    ("Americas", 0, 199),
-    ("Europe", 200, 399),
-    ("Africa", 400, 626),
-    ("Middle East", 627, 699),
-    ("Asia", 700, 899),
-    ("Oceania", 900, 999),
-)
-GAP = 3  # empty slots between regions on the ring
-
-
-def _region(code: int) -> str:
-    return next(name for name, low, high in REGIONS if low <= code <= high)
+_region = region
 
 
 def _check_path(path: str | Path) -> Path:
@@ -76,22 +58,6 @@ def _coverage_line(con) -> str:
 def _atop_end(con) -> dt.date | None:
     ends = [dt.date.fromisoformat(c) for d, _, c in coverage(con) if d.startswith("ATOP") and c]
     return max(ends) if ends else None
-
-
-def ring_layout(codes: Iterable[int]) -> dict[int, np.ndarray]:
-    """Positions on a unit circle in COW-code order with gaps between regions (stable for a code list)."""
-    ordered = sorted({int(c) for c in codes})
-    slots, slot, previous = {}, 0, None
-    for code in ordered:
-        region = _region(code)
-        if previous is not None and region != previous:
-            slot += GAP
-        slots[code] = slot
-        slot += 1
-        previous = region
-    total = max(slot + GAP, 1)
-    return {c: np.array([math.cos(math.pi / 2 - 2 * math.pi * s / total),
-                         math.sin(math.pi / 2 - 2 * math.pi * s / total)]) for c, s in slots.items()}
 
 
 def all_state_codes(con) -> list[int]:

@@ -126,17 +126,47 @@ class Triad:
         sides = "; ".join(self._describe(s) for s in self.sides)
         if self.kind == "closed":
             mutual = sum(s.defense == "mutual" for s in self.sides)
-            return f"closed defense triangle ({mutual} of 3 sides mutual): {sides}"
+            return f"closed defense triangle ({mutual} of 3 sides mutual): {self.score_text()}. {sides}"
         if self.kind == "open":
             gap = self.open_side
             what = ", ".join(gap.obligations) if gap.obligations else "no recorded commitment"
             return (
                 f"open triad pivoting on {self._name(self.pivot)}: {self._name(gap.a)} and {self._name(gap.b)} "
-                f"are bound only by {what}; a defense commitment between them would close it "
-                f"(nearness {self.score}). {sides}"
+                f"are bound only by {what}; a defense commitment between them would close it. "
+                f"{self.score_text()}. {sides}"
             )
         count = {"one_defense": "one defense side", "no_defense": "no defense side"}[self.kind]
         return f"not an open triad: {count}. {sides}"
+
+    def score_parts(self) -> list[tuple[int, str]]:
+        """The points of :attr:`score`, each with what it is for (module docstring)."""
+        if self.kind == "closed":
+            return [(1, f"{self._name(s.a)}–{self._name(s.b)} mutual defense") for s in self.sides
+                    if s.defense == "mutual"]
+        if self.kind != "open":
+            return []
+        gap = self.open_side
+        strongest = next(iter(gap.obligations), None)
+        parts = [(3 * LEVEL[strongest], f"3 × level {LEVEL[strongest]} of {strongest} on the open side")] if strongest \
+            else []
+        if len(gap.obligations) > 1:
+            parts.append((len(gap.obligations) - 1, f"{len(gap.obligations) - 1} further obligation type(s) there"))
+        if gap.a_to_b and gap.b_to_a:
+            parts.append((1, "the open pair is bound both ways"))
+        parts += [(1, f"{self._name(s.a)}–{self._name(s.b)} defense is mutual") for s in self.sides
+                  if s is not gap and s.defense == "mutual"]
+        return parts
+
+    def score_text(self) -> str:
+        """What the score means, with its points."""
+        parts = " + ".join(f"{n} ({why})" for n, why in self.score_parts()) or "0"
+        if self.kind == "closed":
+            return f"score {self.score} = mutual sides (0–3; higher is a more solid triangle): {parts}"
+        if self.kind == "open":
+            return (f"score {self.score} = nearness to closing (higher is nearer; points: 3 × the open side's "
+                    f"strongest level — neutrality/non-aggression 2, consultation 1, none 0 —, +1 per further "
+                    f"type, +1 bound both ways, +1 per mutual defense side): {parts}")
+        return f"score {self.score} (only closed and open triads are scored)"
 
     def record(self) -> dict:
         out = {

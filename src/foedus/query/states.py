@@ -26,17 +26,12 @@ def state_code(names: StateNames, value: str | int, parameter: str, on: dt.date 
                notes: list[str] | None = None) -> int:
     """The COW code for `value` (an int code, a name, an abbreviation …); `notes` collects what an
     ambiguous reading was taken to mean."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        text: str = str(value)
-    else:
-        text = str(value)
+    text = str(value)
     try:
         # TODO(WP2): use foedus.naming.code_for(con, value, on=on, parameter=parameter) once it exists.
         found = names.resolve(text)
     except UnknownStateError as exc:
-        fix = f"closest matches: {', '.join(exc.suggestions)}" if exc.suggestions else "give a COW code or a name"
-        raise BadInputError(parameter, f"unknown state '{exc.query}'", fix=fix, query=exc.query,
-                            suggestions=exc.suggestions) from None
+        raise BadInputError(parameter, str(exc), query=exc.query, suggestions=exc.suggestions) from None
     if found.ambiguous and notes is not None:
         notes.append(f"'{text}' read as {found.how} = {found.name} ({found.code}); {found.ambiguous}")
     return found.code

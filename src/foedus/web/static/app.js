@@ -48,13 +48,6 @@ function tags(obligations) {
   return obligations.map((o) => `<span class="tag" style="background:${app.colors[o] || "#777"}">${esc(o)}</span>`).join("");
 }
 
-function sourceText(source) {
-  if (!source) return "";
-  if (source.kind === "dataset") return `${source.dataset} ${source.version}, ${source.file} line ${source.line}`;
-  const citation = source.citation || "";
-  return `register ${source.entry}${citation ? ": " + (citation.length > 140 ? citation.slice(0, 140) + "…" : citation) : ""}`;
-}
-
 function showError(target, error) {
   target.innerHTML = `<p class="error">${esc(error.message || error)}</p>`;
 }
@@ -223,7 +216,7 @@ function commitmentRows(commitments, { partnerOf = null } = {}) {
     const attrs = partner === null ? "" : ` class="clickable" data-partner="${partner}"`;
     return `<tr${attrs}><td>${direction}</td><td>${tags(c.obligations)}<div class="source">${conditions}</div></td>
       <td><a href="api/treaty/${encodeURIComponent(c.treaty_id)}" target="_blank">${treaty}</a>
-      <div class="source">${esc(c.since || "")} – ${until}</div><div class="source">${esc(sourceText(c.source))}</div></td></tr>`;
+      <div class="source">${esc(c.since || "")} – ${until}</div><div class="source">${esc(c.source_text || "")}</div></td></tr>`;
   }).join("");
 }
 
@@ -309,7 +302,7 @@ function renderHistory(periods, a, b) {
       const segments = spans.map((p) => {
         const end = p.end || today;
         const title = `${p.start} – ${p.end || (p.status === "unknown_after_coverage" ? "unknown after " + p.coverage_end : "in force")}: ` +
-          `${p.obligations.join(", ")}${p.uncertain ? " (uncertain)" : ""} — ${sourceText(p.source)}`;
+          `${p.obligations.join(", ")}${p.uncertain ? " (uncertain)" : ""} — ${p.source_text || ""}`;
         const cls = `seg ${p.status === "unknown_after_coverage" ? "unknown" : ""} ${p.uncertain ? "uncertain" : ""}`;
         return `<div class="${cls}" title="${esc(title)}" style="left:${pct(p.start).toFixed(2)}%;` +
           `width:${Math.max(pct(end) - pct(p.start), 0.6).toFixed(2)}%;background:${app.colors[strongest(p.obligations)]}"></div>`;
@@ -326,7 +319,7 @@ function renderHistory(periods, a, b) {
     const mark = p.uncertain ? ' <span class="warn">uncertain</span>' : "";
     return `<tr><td>${esc(abbr(p.from_ccode))} → ${esc(abbr(p.to_ccode))}</td><td>${esc(p.start)} – ${esc(end)}${mark}</td>
       <td>${what}<div class="source">${esc(p.change || "")}</div></td>
-      <td>${treaty}<div class="source">${esc(p.status === "none" ? "" : sourceText(p.source))}</div></td></tr>`;
+      <td>${treaty}<div class="source">${esc(p.status === "none" ? "" : p.source_text || "")}</div></td></tr>`;
   }).join("");
   return `<div class="timeline">${lanes}${axis}</div>
     <table class="periods"><thead><tr><th></th><th>period</th><th>obligations</th><th>treaty, source</th></tr></thead>
