@@ -94,6 +94,7 @@ def test_iso_helpers_round_trip():
     assert to_iso(dt.date(1990, 10, 3)) == "1990-10-03"
     assert to_iso(dt.datetime(1990, 10, 3, 23, 59)) == "1990-10-03"
     assert to_iso(None) is None and from_iso(None) is None and from_iso("") is None
+    assert to_iso(float("nan")) is None
     assert from_iso("1990-10-03") == dt.date(1990, 10, 3)
     assert from_iso(to_iso(dt.date(1816, 1, 1))) == dt.date(1816, 1, 1)
     for bad in ("1990-10", "1990-1-3", "٢٠٠٠-01-01", "1990-02-30"):
@@ -109,3 +110,11 @@ def test_partial_dates_keep_their_precision():
     assert format_partial(dt.date(1995, 9, 1), "month") == "1995-09"
     assert format_partial(dt.date(1995, 1, 1), "year") == "1995"
     assert format_partial(None, "day") is None
+
+
+def test_to_iso_reads_pandas_and_numpy_values():
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    assert to_iso(pd.Timestamp("1990-10-03 12:00")) == "1990-10-03"
+    assert to_iso(pd.NaT) is None
+    assert to_iso(np.datetime64("1990-10-03")) == "1990-10-03"

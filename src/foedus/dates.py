@@ -109,13 +109,18 @@ def parse_date(text: str | int | dt.date | None, argument: str = "date") -> dt.d
         raise _range_error(argument, raw, str(exc)) from None
 
 
-def to_iso(day: dt.date | None) -> str | None:
-    """ISO text (YYYY-MM-DD) for a date or datetime (its date part); ``None`` stays ``None``."""
-    if day is None:
+def to_iso(day) -> str | None:
+    """ISO text (YYYY-MM-DD) for a date, datetime or pandas/numpy timestamp (its date part).
+
+    ``None``, NaN and NaT give ``None``: one helper for every "date or missing → ISO text" conversion.
+    """
+    if day is None or day != day:  # NaN and NaT are not equal to themselves
         return None
     if isinstance(day, dt.datetime):
-        day = day.date()
-    return day.isoformat()
+        return day.date().isoformat()
+    if isinstance(day, dt.date):
+        return day.isoformat()
+    return dt.date.fromisoformat(str(day)[:10]).isoformat()  # numpy.datetime64 and the like
 
 
 def from_iso(text: str | dt.date | None, argument: str = "date") -> dt.date | None:
