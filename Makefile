@@ -3,14 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
 
-.PHONY: install browser run test lint bench clean
+.PHONY: install browser run test lint bench lock clean
 
-$(STAMP): pyproject.toml
+# Reproducible set-up: uv (from PyPI) installs exactly the versions in requirements.lock, with progress.
+$(STAMP): pyproject.toml requirements.lock
+	@echo "== setting up $(VENV) from requirements.lock with uv $(UV_VERSION)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --disable-pip-version-check --quiet uv==$(UV_VERSION)
+	$(UV) pip sync --python $(BIN)/python requirements.lock
+	$(UV) pip install --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve the lock file after a change of dependencies in pyproject.toml.
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check --quiet uv==$(UV_VERSION)
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 install: $(STAMP)
 
