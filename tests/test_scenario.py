@@ -172,11 +172,14 @@ def test_bad_scenarios_are_rejected():
         Scenario(on=ON, attackers=(US,), targets=(US,))
 
 
-def test_sweep_counts_unconditional_defenders(context):
+def test_sweep_counts_binding_defenders(context):
     frame = sweep(context.con, ON, context=context).set_index(["attacker", "target"])
     n = len(CODES)
     assert len(frame) == n * (n - 1)
     us_prk = frame.loc[(US, PRK)]
-    assert us_prk.joiners_target_side == 1  # China; 500 is allied with the US too; the rest are conditional
+    # China, and 20 (whose treaty names the US as the threat); 500 is allied with the US too; the rest conditional
+    assert us_prk.joiners_target_side == 2
     assert us_prk.joiners_attacker_side == 1  # 230's offensive pledge
+    # China, 200 (its treaty names 740) and 500 (its tie to the US does not hold it back: the US is not fighting)
+    assert frame.loc[(740, PRK)].joiners_target_side == 3
     assert frame.loc[(PRK, CHN)].joiners_target_side == 1  # 600 defends China

@@ -45,9 +45,9 @@ def scenario_payload(store: Store, request: models.ScenarioRequest) -> dict:
     context = store.context(date)
     result = run_scenario(context, model)
     if request.reliability is not None:
-        result["monte_carlo"] = monte_carlo(context, model, draws=request.draws, reliability=request.reliability,
-                                            seed=request.seed)
-    return result
+        result.monte_carlo = monte_carlo(context, model, draws=request.draws, reliability=request.reliability,
+                                         seed=request.seed)
+    return result.to_json()
 
 
 @router.post("/scenario", response_model=models.ScenarioResult, responses=models.ERRORS)

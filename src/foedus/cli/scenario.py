@@ -99,10 +99,11 @@ def scenario(
             assume_in_force=assume_in_force,
         )
         context = ScenarioContext(con, day)
-        result = run_scenario(context, model)
+        typed = run_scenario(context, model)
         if reliability is not None:
-            result["monte_carlo"] = monte_carlo(context, model, draws=draws, reliability=_reliability(reliability),
-                                                seed=seed)
+            typed.monte_carlo = monte_carlo(context, model, draws=draws, reliability=_reliability(reliability),
+                                            seed=seed)
+        result = typed.to_json()
         if as_json:
             print_json(result)
             return

@@ -86,6 +86,23 @@ class ScenarioContext:
         nmc = con.execute("SELECT version FROM imports WHERE dataset = 'COW NMC'").fetchone()
         self.nmc_version = nmc[0] if nmc else None
 
+    @classmethod
+    def from_links(cls, on: dt.date, links: list[Link], names, capabilities: pd.DataFrame | None = None,
+                   nmc_version: str | None = None) -> ScenarioContext:
+        """A context built in memory (no store): `names` needs `name(code)` and `abbr(code)`.
+
+        `capabilities`: a frame indexed by code with columns year and cinc (empty when None).
+        """
+        context = cls.__new__(cls)
+        context.on, context.names, context.links = on, names, list(links)
+        context.toward = defaultdict(list)
+        for link in context.links:
+            context.toward[link.to_ccode].append(link)
+        empty = pd.DataFrame({"year": pd.Series(dtype=float), "cinc": pd.Series(dtype=float)})
+        context.capabilities = capabilities if capabilities is not None else empty
+        context.nmc_version = nmc_version
+        return context
+
     @staticmethod
     def _links(con, frame: pd.DataFrame) -> list[Link]:
         """Links from the directed commitments, with per-treaty threat identities read once."""

@@ -1,15 +1,21 @@
-"""The deterministic casus foederis engine, with escalation rounds and explanations."""
+"""The deterministic casus foederis engine, with escalation rounds and explanations.
+
+The rules (who is attacked in each mode, which conditions hold, what holds a state back) are in
+`foedus.scenario.rules`; the vectorised cascade (`cascade.py`) applies the same rules.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from foedus.scenario.conditions import check, verdict
 from foedus.scenario.context import Link, ScenarioContext
 from foedus.scenario.model import STATUSES, Condition, Scenario, StateOutcome, Step
+from foedus.scenario.result import Capability, Party, ScenarioFacts, ScenarioResult, Side
+from foedus.scenario.rules import ALLIANCE, LESSER, OTHER, SIDES, Mode, Reliability, best, mode
 
-OTHER = {"attacker": "target", "target": "attacker"}
+__all__ = ["OTHER", "explain", "run_scenario", "source_label"]
 
 
 @dataclass
@@ -20,14 +26,48 @@ class Belligerent:
 
 
 @dataclass
-class Claim:
-    """One reason a state might act: an obligation toward a belligerent, with its verdict."""
+class War:
+    """Who is fighting on which side, and who counts as attacked, at the start of a round."""
 
-    kind: str  # 'defense', 'offense', 'consultation', 'neutrality', 'nonaggression'
+    scenario: Scenario
+    mode: Mode
+    belligerents: dict[int, Belligerent] = field(default_factory=dict)
+    attacked: set[int] = field(default_factory=set)
+
+    @classmethod
+    def start(cls, scenario: Scenario) -> War:
+        war = cls(scenario, mode(scenario.mode))
+        war.belligerents = {a: Belligerent("attacker", 0, []) for a in scenario.attackers}
+        war.belligerents.update({t: Belligerent("target", 0, []) for t in scenario.targets})
+        war.attacked = set(scenario.targets)
+        return war
+
+    def side(self, name: str) -> frozenset[int]:
+        return frozenset(s for s, b in self.belligerents.items() if b.side == name)
+
+    def join(self, outcomes: list[StateOutcome], r: int) -> None:
+        for outcome in outcomes:
+            self.belligerents[outcome.ccode] = Belligerent(outcome.side, r, outcome.path)
+        has_joiner = {side: any(b.side == side and b.round > 0 for b in self.belligerents.values()) for side in SIDES}
+        for state, who in self.belligerents.items():
+            if self.mode.attacked(state in self.scenario.targets, has_joiner[OTHER[who.side]]):
+                self.attacked.add(state)
+
+
+@dataclass
+class Claim:
+    """One reason a state might act: an obligation toward a belligerent, with its verdict.
+
+    `tie`: the link's verdict as an alliance (its best defense/offense verdict, called on or not);
+    only a binding tie toward the side a state would fight holds it back.
+    """
+
+    kind: str  # 'defense', 'offense', 'ally' (an alliance not called on), 'consultation', 'neutrality', 'nonaggression'
     side: str
     link: Link
     conditions: list[Condition]
     verdict: str  # 'binding', 'conditional', 'released'
+    tie: str | None = None
 
 
 def source_label(link: Link) -> str:
@@ -48,131 +88,171 @@ def explain(names, step: Step, link: Link, conditions: list[Condition]) -> str:
         f"[{source_label(link)}]"
 
 
-def _claims(context: ScenarioContext, scenario: Scenario, belligerents, attacked_by) -> dict[int, list[Claim]]:
+# ------------------------------------------------------------------------------------------------ claims
+
+
+def _link_claims(link: Link, state: int, who: Belligerent, war: War, names) -> list[Claim]:
+    """The claims one link toward the belligerent `state` makes on its owner."""
+    opponents = war.side(OTHER[who.side])
+    facts = war.scenario.facts
+    conditions = {kind: check(link, kind, facts, state, opponents, names)
+                  for kind in (*ALLIANCE, *LESSER) if kind in link.obligations}
+    verdicts = {kind: verdict(conds) for kind, conds in conditions.items()}
+    tie = best(verdicts[k] for k in ALLIANCE if k in verdicts) if link.obligations & set(ALLIANCE) else None
+    out = []
+    if "defense" in link.obligations and state in war.attacked:
+        out.append(Claim("defense", who.side, link, conditions["defense"], verdicts["defense"], tie))
+    if "offense" in link.obligations and war.mode.offense_toward(who.side, who.round == 0):
+        out.append(Claim("offense", "attacker", link, conditions["offense"], verdicts["offense"], tie))
+    if not out and tie is not None:
+        out.append(Claim("ally", who.side, link, [], tie, tie))
+    out += [Claim(kind, who.side, link, conditions[kind], verdicts[kind], tie) for kind in LESSER if kind in conditions]
+    return out
+
+
+def _claims(context: ScenarioContext, war: War) -> dict[int, list[Claim]]:
     claims: dict[int, list[Claim]] = defaultdict(list)
-    for state, who in belligerents.items():
-        opponents = attacked_by.get(state) or {s for s, b in belligerents.items() if b.side == OTHER[who.side]}
-        for link in context.links_toward(state, scenario.assume_in_force):
-            if link.from_ccode in scenario.attackers or link.from_ccode in scenario.targets:
-                continue
-            triggered = False
-            if "defense" in link.obligations and state in attacked_by:
-                conditions = check(link, "defense", scenario, state, attacked_by[state], context.names)
-                claims[link.from_ccode].append(Claim("defense", who.side, link, conditions, verdict(conditions)))
-                triggered = True
-            if "offense" in link.obligations and who.side == "attacker":
-                conditions = check(link, "offense", scenario, state, opponents, context.names)
-                claims[link.from_ccode].append(Claim("offense", "attacker", link, conditions, verdict(conditions)))
-                triggered = True
-            if not triggered and link.obligations & {"defense", "offense"}:
-                claims[link.from_ccode].append(Claim("ally", who.side, link, [], "binding"))
-            for kind in ("consultation", "neutrality", "nonaggression"):
-                if kind in link.obligations:
-                    conditions = check(link, kind, scenario, state, opponents, context.names)
-                    claims[link.from_ccode].append(Claim(kind, who.side, link, conditions, verdict(conditions)))
+    parties = war.scenario.parties
+    for state, who in war.belligerents.items():
+        for link in context.links_toward(state, war.scenario.assume_in_force):
+            if link.from_ccode not in parties:
+                claims[link.from_ccode] += _link_claims(link, state, who, war, context.names)
     return claims
 
 
-def _conflicts(claims: list[Claim], side: str, belligerents, names, mode: str) -> list[str]:
-    """Commitments toward states on the side `side` would fight: alliances, and non-aggression pledges.
+def _conflicts(claims: list[Claim], side: str, war: War, names) -> list[str]:
+    """Binding commitments toward states on the side `side` would fight: alliances and non-aggression pledges.
 
-    In legal mode a defender's non-aggression pledge toward the attacker side does not count:
-    collective self-defence against an aggressor is not aggression (UN Charter Art. 51).
+    Whether a defender's non-aggression pledge toward the attacker side counts is the mode's rule.
     """
-    opponents = {s for s, b in belligerents.items() if b.side == OTHER[side]}
+    opponents = war.side(OTHER[side])
     out = []
     for c in claims:
         if c.link.to_ccode not in opponents:
             continue
-        if c.kind in ("defense", "offense", "ally"):
-            obligations = "/".join(sorted(c.link.obligations & {"defense", "offense"}))
+        if c.kind in ("defense", "offense", "ally") and c.tie == "binding":
+            obligations = "/".join(sorted(c.link.obligations & set(ALLIANCE)))
             out.append(f"bound to the other side: {obligations} toward {names.name(c.link.to_ccode)} "
                        f"({c.link.label()})")
-        elif c.kind == "nonaggression" and not (mode == "legal" and side == "target"):
+        elif c.kind == "nonaggression" and c.verdict == "binding" and war.mode.nonaggression_conflicts(side):
             out.append(f"pledged non-aggression toward {names.name(c.link.to_ccode)} ({c.link.label()}), a state "
                        "it would have to fight")
     return list(dict.fromkeys(out))
 
 
-def _judge(state: int, claims: list[Claim], belligerents, context, r: int, mode: str) -> StateOutcome | None:
-    names = context.names
-    active = [c for c in claims if c.kind in ("defense", "offense")]
-    binding = [c for c in active if c.verdict == "binding"]
-    sides = {c.side for c in binding}
-    if not claims or all(c.kind == "ally" for c in claims):
-        return None
-    conditions = [cond for c in claims for cond in c.conditions]
-    commitments = [c.link.as_dict() | {"toward_side": c.side, "as": c.kind, "verdict": c.verdict} for c in claims]
-    outcome = StateOutcome(ccode=state, name=names.name(state), side="target", status="", round=r, joins=False,
-                           conditions=conditions, commitments=commitments)
-    if len(sides) == 2:
+# ------------------------------------------------------------------------------------------------- judge
+
+
+@dataclass
+class Judge:
+    """Classifies one state from its claims in one round."""
+
+    context: ScenarioContext
+    war: War
+    round: int
+    reliability: Reliability
+
+    def __call__(self, state: int, claims: list[Claim]) -> StateOutcome | None:
+        if not claims or all(c.kind == "ally" for c in claims):
+            return None
+        active = [c for c in claims if c.kind in ALLIANCE]
+        binding = [c for c in active if c.verdict == "binding"]
+        outcome = StateOutcome(
+            ccode=state, name=self.context.names.name(state), side="target", status="", round=self.round,
+            joins=False, conditions=[cond for c in claims for cond in c.conditions],
+            commitments=[c.link.as_dict() | {"toward_side": c.side, "as": c.kind, "verdict": c.verdict}
+                         for c in claims],
+        )
+        if len({c.side for c in binding}) == 2:
+            return self._both_sides(outcome, binding)
+        if binding:
+            return self._obliged(outcome, binding, claims)
+        conditional = [c for c in active if c.verdict == "conditional"]
+        if conditional:
+            return self._conditional(outcome, conditional[0])
+        return self._lesser(outcome, claims, active) or self._released(outcome, active[0] if active else claims[0])
+
+    def _both_sides(self, outcome: StateOutcome, binding: list[Claim]) -> StateOutcome:
+        names = self.context.names
         outcome.status, outcome.side = "conflicted", binding[0].side
         outcome.conflicts = [
             f"bound to the {c.side} side: {c.kind} toward {names.name(c.link.to_ccode)} ({c.link.label()})"
             for c in binding
         ]
-        outcome.explanation = f"{names.abbr(state)} is bound to both sides; " + "; ".join(outcome.conflicts)
+        outcome.explanation = f"{names.abbr(outcome.ccode)} is bound to both sides; " + "; ".join(outcome.conflicts)
         return outcome
-    if binding:
-        best = sorted(binding, key=lambda c: (c.kind != "defense", belligerents[c.link.to_ccode].round))[0]
-        outcome.side = best.side
-        outcome.status = "obliged" if best.kind == "defense" else "offense"
+
+    def _obliged(self, outcome: StateOutcome, binding: list[Claim], claims: list[Claim]) -> StateOutcome:
+        names, belligerents = self.context.names, self.war.belligerents
+        top = sorted(binding, key=lambda c: (c.kind != "defense", belligerents[c.link.to_ccode].round))[0]
+        outcome.side = top.side
+        outcome.status = "obliged" if top.kind == "defense" else "offense"
         outcome.joins = True
-        article = best.link.article(best.kind)
-        step = Step(state, best.link.to_ccode, best.kind, best.link.treaty_id, best.link.treaty_name, article,
-                    best.link.source, r)
-        outcome.path = [*belligerents[best.link.to_ccode].path, step]
-        outcome.explanation = explain(names, step, best.link, best.conditions)
-        if best.link.notes:
-            outcome.explanation += " — status note: " + "; ".join(best.link.notes)
-        outcome.conflicts = _conflicts(claims, best.side, belligerents, names, mode)
+        outcome.probability = self.reliability.probability(top.kind, "binding")
+        step = Step(from_ccode=outcome.ccode, to_ccode=top.link.to_ccode, obligation=top.kind,
+                    treaty_id=top.link.treaty_id, treaty_name=top.link.treaty_name,
+                    article=top.link.article(top.kind), source=top.link.source, round=self.round)
+        outcome.path = [*belligerents[top.link.to_ccode].path, step]
+        outcome.explanation = explain(names, step, top.link, top.conditions)
+        if top.link.notes:
+            outcome.explanation += " — status note: " + "; ".join(top.link.notes)
+        outcome.conflicts = _conflicts(claims, top.side, self.war, names)
         if outcome.conflicts:
             outcome.status = "conflicted"
             outcome.explanation += "; but " + "; ".join(outcome.conflicts)
         return outcome
-    conditional = [c for c in active if c.verdict == "conditional"]
-    if conditional:
-        best = conditional[0]
-        outcome.side, outcome.status = best.side, "conditional"
-        unsettled = [c for c in best.conditions if c.status == "unsettled"]
+
+    def _conditional(self, outcome: StateOutcome, claim: Claim) -> StateOutcome:
+        names = self.context.names
+        outcome.side, outcome.status = claim.side, "conditional"
+        outcome.probability = self.reliability.probability(claim.kind, "conditional")
+        unsettled = [c for c in claim.conditions if c.status == "unsettled"]
         outcome.explanation = (
-            f"{names.abbr(best.link.to_ccode)} ← {names.abbr(state)}: {best.kind} only if "
-            + "; ".join(c.reason for c in unsettled) + f" [{source_label(best.link)}]"
+            f"{names.abbr(claim.link.to_ccode)} ← {names.abbr(outcome.ccode)}: {claim.kind} only if "
+            + "; ".join(c.reason for c in unsettled) + f" [{source_label(claim.link)}]"
         )
         return outcome
-    for kind in ("consultation", "neutrality", "nonaggression"):
-        found = [c for c in claims if c.kind == kind and c.verdict != "released"]
-        if found:
-            outcome.side, outcome.status = found[0].side, kind
-            targets = ", ".join(sorted({names.abbr(c.link.to_ccode) for c in found}))
-            outcome.explanation = f"{names.abbr(state)} owes {kind} to {targets} [{source_label(found[0].link)}]"
-            if any(c.verdict == "released" for c in active):
-                outcome.explanation += "; its military obligations do not apply here (a condition fails)"
-            return outcome
-    released = active[0] if active else claims[0]
-    outcome.side = released.side
-    failed = [c for c in released.conditions if c.status == "failed"]
-    outcome.explanation = f"{names.abbr(state)}: {released.kind} does not apply — " + "; ".join(
-        c.reason for c in failed
-    )
-    outcome.status = "released"
-    return outcome
+
+    def _lesser(self, outcome: StateOutcome, claims: list[Claim], active: list[Claim]) -> StateOutcome | None:
+        names = self.context.names
+        for kind in LESSER:
+            found = [c for c in claims if c.kind == kind and c.verdict != "released"]
+            if found:
+                outcome.side, outcome.status = found[0].side, kind
+                targets = ", ".join(sorted({names.abbr(c.link.to_ccode) for c in found}))
+                outcome.explanation = f"{names.abbr(outcome.ccode)} owes {kind} to {targets} " \
+                    f"[{source_label(found[0].link)}]"
+                if any(c.verdict == "released" for c in active):
+                    outcome.explanation += "; its military obligations do not apply here (a condition fails)"
+                return outcome
+        return None
+
+    def _released(self, outcome: StateOutcome, claim: Claim) -> StateOutcome:
+        outcome.side, outcome.status = claim.side, "released"
+        failed = [c for c in claim.conditions if c.status == "failed"]
+        outcome.explanation = f"{self.context.names.abbr(outcome.ccode)}: {claim.kind} does not apply — " + \
+            "; ".join(c.reason for c in failed)
+        return outcome
 
 
-def run_scenario(context: ScenarioContext, scenario: Scenario) -> dict:
-    """Classify every state with a commitment toward a party; cascade for `scenario.rounds` rounds."""
-    names = context.names
-    belligerents = {a: Belligerent("attacker", 0, []) for a in scenario.attackers}
-    belligerents.update({t: Belligerent("target", 0, []) for t in scenario.targets})
-    attacked_by = {t: set(scenario.attackers) for t in scenario.targets}
+# -------------------------------------------------------------------------------------------------- run
+
+
+def _rank(outcome: StateOutcome) -> int:
+    return [*STATUSES, "released"].index(outcome.status)
+
+
+def escalate(context: ScenarioContext, scenario: Scenario, reliability: Reliability) -> tuple[War, dict]:
+    """Run the rounds: the war at the end and each state's strongest outcome."""
+    war = War.start(scenario)
     outcomes: dict[int, StateOutcome] = {}
     for r in range(1, scenario.rounds + 1):
-        claims = _claims(context, scenario, belligerents, attacked_by)
+        judge = Judge(context, war, r, reliability)
         joined = []
-        for state, state_claims in claims.items():
-            if state in belligerents:
+        for state, state_claims in _claims(context, war).items():
+            if state in war.belligerents:
                 continue
-            outcome = _judge(state, state_claims, belligerents, context, r, scenario.mode)
+            outcome = judge(state, state_claims)
             if outcome is None:
                 continue
             previous = outcomes.get(state)
@@ -180,50 +260,39 @@ def run_scenario(context: ScenarioContext, scenario: Scenario) -> dict:
                 outcomes[state] = outcome
             if outcome.joins and outcome.status != "conflicted":
                 joined.append(outcome)
-        for outcome in joined:
-            belligerents[outcome.ccode] = Belligerent(outcome.side, r, outcome.path)
-        _update_attacked(scenario, belligerents, attacked_by)
+        war.join(joined, r)
         if not joined:
             break
-    ordered = sorted(outcomes.values(), key=lambda o: (o.round, _rank(o), o.ccode))
-    states = [o for o in ordered if o.status != "released"]
-    released = [o for o in ordered if o.status == "released"]
-    unknown = [] if scenario.assume_in_force else [
-        link.as_dict() for state in belligerents for link in context.unknown_toward(state)
-    ]
-    sides = {
-        side: sorted({s for s, b in belligerents.items() if b.side == side}) for side in ("attacker", "target")
-    }
-    return {
-        "on": scenario.on.isoformat(),
-        "mode": scenario.mode,
-        "rounds": scenario.rounds,
-        "facts": {"where": scenario.where, "provoked": scenario.provoked, "requested": scenario.requested,
-                  "assume_in_force": scenario.assume_in_force},
-        "attackers": [{"ccode": a, "name": names.name(a)} for a in scenario.attackers],
-        "targets": [{"ccode": t, "name": names.name(t)} for t in scenario.targets],
-        "states": [o.as_dict() for o in states],
-        "released": [o.as_dict() for o in released],
-        "unknown": unknown,
-        "sides": {side: {"members": members, "capability": context.cinc(members)} for side, members in sides.items()},
-    }
+    return war, outcomes
 
 
-def _update_attacked(scenario: Scenario, belligerents: dict, attacked_by: dict) -> None:
-    """Who counts as attacked after a round.
+def run_scenario(context: ScenarioContext, scenario: Scenario, reliability: Reliability | None = None
+                 ) -> ScenarioResult:
+    """Classify every state with a commitment toward a party; cascade for `scenario.rounds` rounds.
 
-    legal: only the original targets (their opponents grow as attacker-side states join);
-    chain: every belligerent is attacked once the opposite side has a joiner (a new belligerent).
+    `reliability` only sets the `probability` reported for each obliged or conditional state.
     """
-    joiners = {side: {s for s, b in belligerents.items() if b.side == side and b.round > 0}
-               for side in ("attacker", "target")}
-    for state, who in belligerents.items():
-        if scenario.mode == "legal" and state not in scenario.targets:
-            continue
-        if joiners[OTHER[who.side]]:
-            attacked_by.setdefault(state, set()).update(joiners[OTHER[who.side]])
+    from foedus.scenario.actors import attacker_notes, judge_supporters
 
-
-def _rank(outcome: StateOutcome) -> int:
-    order = [*STATUSES, "released"]
-    return order.index(outcome.status)
+    names = context.names
+    war, outcomes = escalate(context, scenario, reliability or Reliability())
+    ordered = sorted(outcomes.values(), key=lambda o: (o.round, _rank(o), o.ccode))
+    unknown = [] if scenario.assume_in_force else [
+        link.as_dict() for state in war.belligerents for link in context.unknown_toward(state)
+    ]
+    sides = {}
+    for side in SIDES:
+        members = sorted(war.side(side))
+        sides[side] = Side(members=members, capability=Capability(**context.cinc(members)))
+    notes = attacker_notes(context, scenario)
+    return ScenarioResult(
+        on=scenario.on.isoformat(), mode=scenario.mode, rounds=scenario.rounds,
+        facts=ScenarioFacts(where=scenario.where, provoked=scenario.provoked, requested=scenario.requested,
+                            assume_in_force=scenario.assume_in_force),
+        attackers=[Party(ccode=a, name=names.name(a)) for a in scenario.attackers],
+        targets=[Party(ccode=t, name=names.name(t)) for t in scenario.targets],
+        states=[o for o in ordered if o.status != "released"],
+        released=[o for o in ordered if o.status == "released"],
+        unknown=unknown, sides=sides, notes=notes or None,
+        supporters=judge_supporters(context, scenario) if scenario.supporters else None,
+    )

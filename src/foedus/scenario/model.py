@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-MODES = ("legal", "chain")
+from pydantic import BaseModel, ConfigDict
+
+from foedus.errors import BadInputError
+from foedus.scenario.rules import MODES, Facts
+
 STATUSES = ("conflicted", "obliged", "offense", "conditional", "consultation", "neutrality", "nonaggression")
 
 
@@ -15,11 +19,11 @@ class Scenario:
 
     `where`: COW code of the state on whose territory the fighting is (or a region name);
     `provoked`: whether the target provoked the attack; `requested`: whether it asked for help.
-    `mode`: 'legal' — only an armed attack triggers defence pacts (joiners acting in collective
-    self-defence do not trigger the attacker's pacts); 'chain' — every state attacked by a new
-    belligerent triggers its defence partners (1914 chain-ganging).
+    `mode`: see `foedus.scenario.rules.MODES` — 'legal' (only an armed attack triggers defence pacts)
+    or 'chain' (every belligerent is attacked once the other side has a joiner; 1914 chain-ganging).
     `assume_in_force`: treat commitments the data last saw in force (past a dataset's coverage)
     as still binding; by default they are reported as unknown and bind no one.
+    `supporters`: states arming or funding a belligerent without fighting (reported, never belligerents).
     """
 
     on: dt.date
@@ -31,32 +35,50 @@ class Scenario:
     rounds: int = 1
     mode: str = "legal"
     assume_in_force: bool = False
+    supporters: tuple[int, ...] = ()
 
     def __post_init__(self):
         if self.mode not in MODES:
-            raise ValueError(f"mode: '{self.mode}' is not one of {', '.join(MODES)}")
+            raise BadInputError("mode", f"'{self.mode}' is not one of {', '.join(MODES)}")
         if self.rounds < 1:
-            raise ValueError("rounds: must be at least 1")
+            raise BadInputError("rounds", "must be at least 1")
         if not self.attackers or not self.targets:
-            raise ValueError("a scenario needs at least one attacker and one target")
+            raise BadInputError("scenario", "a scenario needs at least one attacker and one target")
         overlap = set(self.attackers) & set(self.targets)
         if overlap:
-            raise ValueError(f"states cannot be both attacker and target: {sorted(overlap)}")
+            raise BadInputError("scenario", f"states cannot be both attacker and target: {sorted(overlap)}")
+        fighting = set(self.supporters) & (set(self.attackers) | set(self.targets))
+        if fighting:
+            raise BadInputError("supporters", f"a supporter cannot also be an attacker or target: {sorted(fighting)}")
+
+    @property
+    def facts(self) -> Facts:
+        return Facts(self.where, self.provoked, self.requested)
+
+    @property
+    def parties(self) -> set[int]:
+        return set(self.attackers) | set(self.targets)
 
 
-@dataclass
-class Condition:
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def as_dict(self) -> dict:
+        return self.model_dump(mode="json")
+
+    def __getitem__(self, key: str):
+        """Read access by JSON key (``result["states"]``), for callers written against the old dicts."""
+        return self.as_dict()[key]
+
+
+class Condition(Record):
     obligation: str
     name: str
     status: str  # 'satisfied', 'failed' or 'unsettled'
     reason: str
 
-    def as_dict(self) -> dict:
-        return {"obligation": self.obligation, "name": self.name, "status": self.status, "reason": self.reason}
 
-
-@dataclass
-class Step:
+class Step(Record):
     """One link in the chain of obligations that brought a state in."""
 
     from_ccode: int
@@ -68,35 +90,23 @@ class Step:
     source: dict
     round: int
 
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
 
+class StateOutcome(Record):
+    """What the engine says about one state: status, side, conditions, the path that brought it in.
 
-@dataclass
-class StateOutcome:
+    `probability`: the odds it acts under the reliability setting (binding obligations: the type's
+    reliability; conditional ones: times the condition probability); None when it owes no military help.
+    """
+
     ccode: int
     name: str
     side: str  # 'attacker' or 'target'
     status: str
     round: int
     joins: bool
-    conditions: list[Condition] = field(default_factory=list)
-    path: list[Step] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    commitments: list[dict] = field(default_factory=list)
+    conditions: list[Condition] = []
+    path: list[Step] = []
+    conflicts: list[str] = []
+    commitments: list[dict] = []
     explanation: str = ""
-
-    def as_dict(self) -> dict:
-        return {
-            "ccode": self.ccode,
-            "name": self.name,
-            "side": self.side,
-            "status": self.status,
-            "round": self.round,
-            "joins": self.joins,
-            "conditions": [c.as_dict() for c in self.conditions],
-            "path": [s.as_dict() for s in self.path],
-            "conflicts": self.conflicts,
-            "commitments": self.commitments,
-            "explanation": self.explanation,
-        }
+    probability: float | None = None

@@ -1,8 +1,9 @@
 """Every ordered (attacker, target) pair among system members on one date, vectorised.
 
-Uses only obligations that bind whoever the attacker is: unconditional defense and offense
-(links with any condition flag are left out), in force on the date (not past coverage).
-States allied with the side they would fight are held back, as in the deterministic engine.
+The rules are the engine's (`foedus.scenario.rules`), with no facts beyond the pair: an obligation
+counts when its conditions hold whoever fights, or when its named threat is on the other side;
+conditions that facts would settle (location, provocation, a request) leave it conditional, and
+conditional obligations do not count. In force on the date (not past coverage).
 """
 
 from __future__ import annotations
@@ -11,27 +12,9 @@ import numpy as np
 import pandas as pd
 
 from foedus.query.members import system_members
-from foedus.scenario.cascade import CascadeInput, run_cascade
+from foedus.scenario.cascade import CascadeInput, build_matrices, run_cascade
 from foedus.scenario.context import ScenarioContext
-
-
-def unconditional_matrices(context: ScenarioContext, states: list[int]) -> dict[str, np.ndarray]:
-    index = {s: i for i, s in enumerate(states)}
-    n = len(states)
-    logs = {"defense": np.zeros((n, n), dtype=np.float32), "offense": np.zeros((n, n), dtype=np.float32),
-            "ally": np.zeros((n, n), dtype=bool), "nonaggression": np.zeros((n, n), dtype=bool)}
-    prefix = {"defense": "defco", "offense": "offco"}
-    for link in context.links:
-        if link.status != "in_force" or link.from_ccode not in index or link.to_ccode not in index:
-            continue
-        dst, src = index[link.to_ccode], index[link.from_ccode]
-        logs["ally"][dst, src] |= bool(link.obligations & {"defense", "offense"})
-        logs["nonaggression"][dst, src] |= "nonaggression" in link.obligations
-        for kind in ("defense", "offense"):
-            conditional = any(f.startswith(prefix[kind]) or f == "olimob" for f in link.flags)
-            if kind in link.obligations and not conditional:
-                logs[kind][dst, src] = -50.0
-    return logs
+from foedus.scenario.rules import Facts, Reliability
 
 
 def sweep(con, on, rounds: int = 1, mode: str = "legal", context: ScenarioContext | None = None) -> pd.DataFrame:
@@ -45,9 +28,8 @@ def sweep(con, on, rounds: int = 1, mode: str = "legal", context: ScenarioContex
     targets = np.zeros_like(attackers)
     attackers[rows, pairs[:, 0]] = True
     targets[rows, pairs[:, 1]] = True
-    logs = unconditional_matrices(context, states)
-    data = CascadeInput(logs["defense"], logs["offense"], attackers, targets, logs["ally"], logs["nonaggression"])
-    result = run_cascade(data, rounds, mode, None)
+    matrices = build_matrices(context, states, Facts(), Reliability.certain(), assume_in_force=False)
+    result = run_cascade(CascadeInput(attackers=attackers, targets=targets, **matrices), rounds, mode, None)
     codes = np.array(states)
     joiners = result.joined_round > 0
     return pd.DataFrame(
