@@ -35,7 +35,7 @@ def merged_file(real_db_file, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def merged(merged_file):
-    con = connect(merged_file)
+    con = connect(merged_file, read_only=True)  # the CLI tests read the same file: both read-only
     yield con
     con.close()
 
