@@ -3,7 +3,8 @@ one common day (peacesciencer's `create_dyadyears()`, false dyads removed).
 
 Built from pairs of membership spells: two spells overlap on the days [max(starts), min(ends)],
 and the pair is a dyad in every year that interval touches. A few hundred spells give a few
-tens of thousands of overlapping spell pairs in DuckDB, expanded to years with numpy.
+tens of thousands of overlapping spell pairs in DuckDB; numpy merges a dyad's year ranges that touch
+and expands them to years (no sort, no search for repeats).
 Directed panels hold A→B and B→A; non-directed ones keep ccode1 < ccode2. Rows are sorted by
 code1, code2, year. GW panels carry GW codes (gwcode1, gwcode2).
 """
@@ -18,9 +19,9 @@ from foedus.panels.frames import (
     KEY_BASE,
     SYSTEMS,
     check_system,
-    expand_years,
-    pair_keys,
-    sorted_unique,
+    expand_ranges,
+    merged_ranges,
+    state_keys,
     store,
 )
 from foedus.panels.spells import membership, panel_meta
@@ -44,15 +45,13 @@ def create_dyadyears(
     with store(con) as db:
         query = PAIRS.format(relation="<>" if directed else "<")
         pairs, state_list, window = membership(db, system, since, through, query)
-    rows, years = expand_years(pairs["first_year"].to_numpy(), pairs["last_year"].to_numpy())
-    code1 = pairs["code1"].to_numpy(dtype=np.int64)[rows]
-    code2 = pairs["code2"].to_numpy(dtype=np.int64)[rows]
-    keys = sorted_unique(pair_keys(code1, code2, years))  # two spell pairs may touch the same year
-    if keys is not None:
-        years, pair = keys % KEY_BASE, keys // KEY_BASE
-        code1, code2 = pair // KEY_BASE, pair % KEY_BASE
+    code1, code2 = (pairs[c].to_numpy(dtype=np.int64) for c in ("code1", "code2"))
+    pair = state_keys(code1, code2)  # code1 * 10_000 + code2, checked; sorted with first_year by the query
+    pair, first, last = merged_ranges(  # two spell pairs may touch the same year
+        pair, pairs["first_year"].to_numpy(), pairs["last_year"].to_numpy())
+    years, (code1, code2) = expand_ranges(first, last, *np.divmod(pair, KEY_BASE))
     code = SYSTEMS[system][0]
-    out = pd.DataFrame({f"{code}1": code1, f"{code}2": code2, "year": years})
+    out = pd.DataFrame({f"{code}1": code1, f"{code}2": code2, "year": years}, copy=False)
     source = state_list.source()
     out.attrs[ATTRS_KEY] = {
         **panel_meta("dyad_year", system, state_list, window, directed=bool(directed)),

@@ -213,20 +213,34 @@ def assemble(df: pd.DataFrame, steps: list[Added]) -> pd.DataFrame:
     return out
 
 
-def _checked(values: np.ndarray, what: str) -> np.ndarray:
-    values = np.asarray(values, dtype=np.int64)
-    if len(values) and (values.min() < 0 or values.max() >= KEY_BASE):
+def _bounds(values: np.ndarray, what: str) -> tuple[int, int]:
+    """The smallest and largest value, which must lie in 0..KEY_BASE-1 to be joined ((0, -1) when empty)."""
+    if not len(values):
+        return 0, -1
+    low, high = int(values.min()), int(values.max())
+    if low < 0 or high >= KEY_BASE:
         raise ValueError(f"{what} outside 0..{KEY_BASE - 1} cannot be joined")
+    return low, high
+
+
+def _checked(values, what: str) -> np.ndarray:
+    values = np.asarray(values, dtype=np.int64)
+    _bounds(values, what)
     return values
 
 
 def state_keys(code, year) -> np.ndarray:
-    return _checked(code, "state codes") * KEY_BASE + _checked(year, "years")
+    keys = _checked(code, "state codes") * KEY_BASE  # one new array, then in place
+    keys += _checked(year, "years")
+    return keys
 
 
 def pair_keys(code1, code2, year) -> np.ndarray:
-    pair = _checked(code1, "state codes") * KEY_BASE + _checked(code2, "state codes")
-    return pair * KEY_BASE + _checked(year, "years")
+    keys = _checked(code1, "state codes") * KEY_BASE
+    keys += _checked(code2, "state codes")
+    keys *= KEY_BASE
+    keys += _checked(year, "years")
+    return keys
 
 
 def lookup(table_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -252,6 +266,33 @@ def expand_years(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.nd
     return rows, years
 
 
+def merged_ranges(group, first, last) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year ranges (group, first, last), sorted by group then first year, with the ranges of a group that
+    touch a common year merged: each (group, year) then comes from exactly one range. O(ranges)."""
+    group, first, last = (np.asarray(a, dtype=np.int64) for a in (group, first, last))
+    if len(group) < 2:
+        return group, first, last
+    span = int(last.max()) - int(min(first.min(), last.min())) + 1
+    # running maximum of `last` within each group: groups are sorted, so group * span dominates
+    reach = np.maximum.accumulate(group * span + (last - int(min(first.min(), last.min()))))
+    reach_last = reach - group * span + int(min(first.min(), last.min()))
+    starts = np.ones(len(group), dtype=bool)
+    starts[1:] = (group[1:] != group[:-1]) | (first[1:] > reach_last[:-1])
+    begin = np.flatnonzero(starts)
+    end = np.append(begin[1:], len(group)) - 1
+    return group[begin], first[begin], reach_last[end]
+
+
+def expand_ranges(first: np.ndarray, last: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Every year of every range [first, last], in the ranges' order, and `columns` repeated to match."""
+    counts = np.maximum(last - first + 1, 0)
+    total = int(counts.sum())
+    offsets = np.cumsum(counts) - counts
+    years = np.repeat(first - offsets, counts)
+    years += np.arange(total)
+    return years, [np.repeat(column, counts) for column in columns]
+
+
 def sorted_unique(keys: np.ndarray) -> np.ndarray | None:
     """The keys sorted without repeats, or None when they already are (the usual case)."""
     if len(keys) < 2 or (np.diff(keys) > 0).all():
@@ -267,27 +308,37 @@ def past_coverage(years: np.ndarray, coverage_end: pd.Timestamp | None) -> np.nd
 
 
 def nullable_int8(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
-    return pd.arrays.IntegerArray(np.asarray(values, dtype=np.int8), np.asarray(missing, dtype=bool))
+    """0/1 values (bool or integer) with NA where `missing`; booleans are viewed as int8, not copied."""
+    values = np.asarray(values)
+    values = values.view(np.int8) if values.dtype == np.bool_ else values.astype(np.int8, copy=False)
+    return pd.arrays.IntegerArray(values, np.asarray(missing, dtype=bool))
 
 
-def dense_rows(table_codes, table_years, pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
-    """For each (codes, years) of a frame, the row of a (code, year) table holding each of them, or
-    len(table) where it has none: a gather from a dense code × year grid (no search). The first of
-    repeated table rows wins, as with `lookup`."""
-    table_codes = _checked(table_codes, "state codes")
-    table_years = _checked(table_years, "years")
-    size = len(table_codes)
-    checked = [(_checked(codes, "state codes"), _checked(years, "years")) for codes, years in pairs]
-    found = [c for c, _ in checked if len(c)] + ([table_codes] if size else [])
-    if not found:
-        return [np.full(len(c), size, dtype=np.int64) for c, _ in checked]
-    low = min(int(y.min()) for _, y in checked + [(table_codes, table_years)] if len(y))
-    high = max(int(y.max()) for _, y in checked + [(table_codes, table_years)] if len(y))
+def grid_positions(
+    table_codes, table_years, frame_codes: list[np.ndarray], frame_years: np.ndarray
+) -> tuple[int, np.ndarray, list[np.ndarray]]:
+    """Positions in one dense code × year grid (code * width + year - first year) of a (code, year)
+    table's rows and of a frame's rows (one array per code column): joins become gathers, no search.
+    Returns (grid size, table positions, frame positions)."""
+    table_codes = np.asarray(table_codes, dtype=np.int64)
+    table_years = np.asarray(table_years, dtype=np.int64)
+    frame_years = np.asarray(frame_years, dtype=np.int64)
+    years = [_bounds(table_years, "years"), _bounds(frame_years, "years")]
+    codes = [_bounds(table_codes, "state codes")]
+    frame_codes = [np.asarray(c, dtype=np.int64) for c in frame_codes]
+    codes += [_bounds(c, "state codes") for c in frame_codes]
+    low = min((lo for lo, hi in years if hi >= lo), default=0)
+    high = max((hi for lo, hi in years if hi >= lo), default=0)
     width = high - low + 1
-    codes_max = max(int(c.max()) for c in found)
-    grid = np.full((codes_max + 1) * width, size, dtype=np.int64)
-    grid[(table_codes * width + (table_years - low))[::-1]] = np.arange(size)[::-1]
-    return [grid[codes * width + (years - low)] for codes, years in checked]
+    size = (max((hi for _, hi in codes), default=0) + 1) * width
+
+    def positions(code: np.ndarray, year: np.ndarray) -> np.ndarray:
+        at = code * width  # one new array, then in place
+        at += year
+        at -= low
+        return at
+
+    return size, positions(table_codes, table_years), [positions(c, frame_years) for c in frame_codes]
 
 
 def covered(frame_keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, flags: np.ndarray) -> np.ndarray:
@@ -295,23 +346,25 @@ def covered(frame_keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, flags:
     flags[i] set contains it: difference counts at the intervals' ends in the sorted keys, summed once.
     `flags` is (intervals × columns); returns (columns × frame rows) booleans."""
     flags = np.asarray(flags, dtype=bool)
+    columns = flags.shape[1] if flags.ndim == 2 else 1
     n = len(frame_keys)
     if n == 0 or len(starts) == 0:
-        return np.zeros((flags.shape[1] if flags.ndim == 2 else 1, n), dtype=bool)
-    ordered = bool((frame_keys[1:] >= frame_keys[:-1]).all()) if n > 1 else True
+        return np.zeros((columns, n), dtype=bool)
+    ordered = n < 2 or bool((frame_keys[1:] >= frame_keys[:-1]).all())
     order = None if ordered else np.argsort(frame_keys, kind="stable")
     keys = frame_keys if ordered else frame_keys[order]
     low = np.searchsorted(keys, starts, side="left")
     high = np.searchsorted(keys, ends, side="right")
-    out = np.empty((flags.shape[1], n), dtype=bool)
-    for j in range(flags.shape[1]):
+    out = np.empty((columns, n), dtype=bool)
+    counts = np.empty(n + 1, dtype=np.int32)
+    for j in range(columns):
         on = flags[:, j]
-        counts = np.zeros(n + 1, dtype=np.int32)
+        counts.fill(0)
         np.add.at(counts, low[on], 1)
         np.add.at(counts, high[on], -1)
-        hit = np.cumsum(counts[:n], dtype=np.int32) > 0
+        np.cumsum(counts, out=counts)
         if order is None:
-            out[j] = hit
+            np.greater(counts[:n], 0, out=out[j])
         else:
-            out[j, order] = hit
+            out[j, order] = counts[:n] > 0
     return out

@@ -14,8 +14,8 @@ from foedus.panels.frames import (
     Added,
     check_new,
     cow_kind,
-    dense_rows,
     expand_years,
+    grid_positions,
     imported,
     nullable_int8,
     past_coverage,
@@ -45,9 +45,11 @@ def majors_added(df: pd.DataFrame, con=None) -> Added:
     rows, years = expand_years(spells["first_year"], spells["last_year"])
     codes = np.asarray(spells["code"])[rows]
     frame_years = df["year"].to_numpy()
-    found = dense_rows(codes, years, [(df[code].to_numpy(), frame_years) for code in kind.codes])
+    size, table_at, frame_at = grid_positions(codes, years, [df[c].to_numpy() for c in kind.codes], frame_years)
+    grid = np.zeros(size, dtype=bool)
+    grid[table_at] = True
     missing = past_coverage(frame_years, majors.coverage_end)
-    new = {column: nullable_int8(at < len(codes), missing.copy()) for column, at in zip(columns, found, strict=True)}
+    new = {column: nullable_int8(grid[at], missing.copy()) for column, at in zip(columns, frame_at, strict=True)}
     end = majors.coverage_end.year if majors.coverage_end is not None else None
     source = majors.source(missing=f"NA after {end} (past the list's coverage)") if end else majors.source()
     return Added(new, source)

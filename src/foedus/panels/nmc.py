@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from foedus.panels.frames import Added, check_new, cow_kind, dense_rows, imported, store, with_added
+from foedus.panels.frames import Added, check_new, cow_kind, grid_positions, imported, store, with_added
 
 NMC_COLUMNS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
 DATASET = "COW NMC"
@@ -27,7 +27,7 @@ def add_nmc(df: pd.DataFrame, con=None) -> pd.DataFrame:
 
 
 def nmc_added(df: pd.DataFrame, con=None) -> Added:
-    """The NMC columns of `df`'s rows: one gather per side from a (7 × state-years) table."""
+    """The NMC columns of `df`'s rows: one gather per side from a dense (7 × state × year) grid."""
     kind = cow_kind(df, "add_nmc")
     suffixes = [""] if kind.unit == "state_year" else ["1", "2"]
     columns = [f"{name}{suffix}" for suffix in suffixes for name in NMC_COLUMNS]
@@ -35,15 +35,15 @@ def nmc_added(df: pd.DataFrame, con=None) -> Added:
     with store(con) as db:
         nmc = imported(db, DATASET)
         table = db.execute(SQL).fetchnumpy()
-    size = len(table["code"])
-    values = np.full((len(NMC_COLUMNS), size + 1), np.nan)  # the last column: no value
-    for i, name in enumerate(NMC_COLUMNS):
-        values[i, :size] = np.ma.filled(np.ma.asarray(table[name], dtype=np.float64), np.nan)
     years = df["year"].to_numpy()
-    rows = dense_rows(table["code"], table["year"], [(df[code].to_numpy(), years) for code in kind.codes])
+    size, table_at, frame_at = grid_positions(table["code"], table["year"], [df[c].to_numpy() for c in kind.codes],
+                                              years)
+    grid = np.full((len(NMC_COLUMNS), size), np.nan)  # NaN: no value for that state-year
+    for i, name in enumerate(NMC_COLUMNS):  # the first of repeated rows wins, as a sorted search would
+        grid[i, table_at[::-1]] = np.ma.filled(np.ma.asarray(table[name], dtype=np.float64), np.nan)[::-1]
     new = {}
-    for at, suffix in zip(rows, suffixes, strict=True):
-        gathered = np.take(values, at, axis=1)  # (7, rows): each column one contiguous row
+    for at, suffix in zip(frame_at, suffixes, strict=True):
+        gathered = np.take(grid, at, axis=1)  # (7, rows): each column one contiguous row
         for i, name in enumerate(NMC_COLUMNS):
             new[f"{name}{suffix}"] = gathered[i]
     source = nmc.source(missing="NaN where NMC has no value (-9 or blank), or no row for the state-year")
