@@ -209,7 +209,7 @@ class Judge:
         unsettled = [c for c in claim.conditions if c.status == "unsettled"]
         outcome.explanation = (
             f"{names.abbr(claim.link.to_ccode)} ← {names.abbr(outcome.ccode)}: {claim.kind} only if "
-            + "; ".join(c.reason for c in unsettled) + f" [{source_label(claim.link)}]"
+            + "; ".join(c.reason.removeprefix("only if ") for c in unsettled) + f" [{source_label(claim.link)}]"
         )
         return outcome
 
