@@ -39,8 +39,12 @@ COMMANDS: dict[str, dict[str, str]] = {
     },
     "foedus.cli.scenario": {
         "scenario": "Who is obliged to act when TARGET is attacked by ATTACK on a date, and why.",
-        "backtest": "Replay every war in the revised interstate wars data and score the predicted joiners.",
         "sweep": "Every ordered (attacker, target) pair on a date: unconditional joiners.",
+    },
+    "foedus.cli.validation": {
+        "backtest": "Replay every war: same-side precision and recall of the engine, the naive rule, the base rate.",
+        "reliability": "Published alliance-reliability figures beside foedus's recomputation from the store.",
+        "model": "The joining model: fit, evaluate (out of sample) and explain P(state joins war on a side).",
     },
     "foedus.cli.serve": {"serve": "Serve the JSON API and the web page until interrupted."},
     "foedus.cli.register": {

@@ -1,4 +1,4 @@
-"""`foedus scenario`, `foedus backtest` and `foedus sweep`: the casus foederis engine on the command line."""
+"""`foedus scenario` and `foedus sweep`: the casus foederis engine on the command line."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress
 from rich.table import Table
 
 from foedus.cli.common import DbOption, JsonOption, OnOption, console, fail, print_json, store
 from foedus.dates import parse_date
 from foedus.naming import StateNames
 from foedus.scenario import Scenario, ScenarioContext, run_scenario
-from foedus.scenario.backtest import backtest as run_backtest
-from foedus.scenario.backtest import load_wars
 from foedus.scenario.montecarlo import monte_carlo
 from foedus.scenario.sweep import sweep as run_sweep
 
@@ -142,40 +139,6 @@ def scenario(
             console.print(f"  reliability default from {mc['reliability_source']}")
 
 
-def backtest(
-    out: Path = typer.Option(None, "--out", help="Write per-war results to this CSV file"),
-    as_json: bool = JsonOption,
-    db: str = DbOption,
-) -> None:
-    """Replay every war in the revised interstate wars data and score the predicted joiners."""
-    with store(db) as con:
-        wars = load_wars(con)
-        if not wars:
-            fail("no wars imported: put interstate_wars_revised.csv in the data directory and run `foedus data import`")
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("replaying wars", total=len(wars))
-            per_war, overall = run_backtest(con, progress=lambda _war: bar.advance(task))
-        if out:
-            tmp = Path(f"{out}.tmp")
-            per_war.to_csv(tmp, index=False)
-            os.replace(tmp, out)
-        if as_json:
-            print_json({"overall": overall.to_dict("records"), "wars": per_war.to_dict("records")})
-            return
-        table = Table(title=f"Backtest on {overall.wars.iloc[0]} wars (Reiter, Stam and Horowitz 2016)")
-        for column in ("mode", "rounds", "predicted", "actual", "hits", "precision", "recall", "side accuracy",
-                       "obliged (round 1) that joined"):
-            table.add_column(column, justify="right")
-        pct = lambda v: "—" if v != v or v is None else f"{v:.1%}"  # noqa: E731
-        for r in overall.to_dict("records"):
-            table.add_row(r["mode"], str(r["rounds"]), str(r["predicted"]), str(r["actual"]), str(r["hits"]),
-                          pct(r["precision"]), pct(r["recall"]), pct(r["side_accuracy"]),
-                          f"{r['obliged_round1_joined']}/{r['obliged_round1']} ({pct(r['obliged_share_joined'])})")
-        console.print(table)
-        if out:
-            console.print(f"per-war results written to {out}")
-
-
 def sweep(
     on: str = OnOption,
     rounds: int = typer.Option(1, "--rounds", min=1, max=10),
@@ -205,5 +168,4 @@ def sweep(
 
 def register(app: typer.Typer) -> None:
     app.command()(scenario)
-    app.command()(backtest)
     app.command()(sweep)
