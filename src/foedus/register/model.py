@@ -190,11 +190,21 @@ class Treaty(_Entry):
     end_reason: str | None = None
     replaces: list[str] = []
     term: str | None = None
+    term_end: PartialDate | None = Field(None, description="end of the current term, if the treaty has a fixed one")
+    renewal: Literal["automatic", "indefinite"] | None = Field(
+        None, description="'automatic': renews by its own rule unless denounced; 'indefinite': no fixed term"
+    )
+    renewal_months: int | None = Field(None, ge=1, description="length of each automatic renewal, in months")
     obligations: list[Obligation] = []
 
     @model_validator(mode="after")
     def _consistent(self):
         _check_order([("signed", self.signed), ("in_force", self.in_force), ("end", self.end)])
+        _check_order([("signed", self.signed), ("term_end", self.term_end)])
+        if self.renewal_months and self.renewal != "automatic":
+            raise ValueError("renewal_months needs renewal: automatic")
+        if self.renewal == "indefinite" and self.term_end:
+            raise ValueError("renewal: indefinite contradicts a term_end")
         codes = [m.ccode for m in self.members]
         if len(set(codes)) != len(codes):
             raise ValueError("a member is listed twice")
