@@ -1,9 +1,10 @@
-"""`foedus sanctions`: the UN regime on the DPRK — check, on, history, screen, trade, plot."""
+"""`foedus sanctions`: the UN regime on the DPRK — check, on, history, permitted, screen, trade, plot.
+
+Each command parses its options, calls one function of :mod:`foedus.sanctions.report` and renders the typed
+result (or prints its ``to_json()``); the library is imported inside the commands (start-up time)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,17 +13,6 @@ from rich.table import Table
 
 from foedus.cli.common import JsonOption, console, fail, print_json
 from foedus.errors import FoedusError
-from foedus.sanctions import regime as views
-from foedus.sanctions.batch import check_file, write_atomic
-from foedus.sanctions.check import Finding, Shipment, Verdict
-from foedus.sanctions.check import check as check_shipment
-from foedus.sanctions.load import load_regime
-from foedus.sanctions.model import Regime
-from foedus.sanctions.nomenclature import read_code, read_item
-from foedus.sanctions.screen import screen as screen_table
-from foedus.sanctions.screen import summary as screen_summary
-from foedus.sanctions.states import resolve_state, state_name
-from foedus.sanctions.trade import read_trade, seed_trade, series
 
 app = typer.Typer(
     help="UN Security Council sanctions on the DPRK: check shipments, view the regime, screen trade.",
@@ -45,97 +35,17 @@ def _errors():
         fail(str(exc))
 
 
-def _regime(path: Path | None) -> Regime:
+def _regime(path: Path | None):
+    from foedus.sanctions.load import load_regime
+
     with _errors():
         return load_regime(path)
 
 
-def _date(text: str, option: str) -> dt.date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        fail(f"{option}: '{text}' is not a full date; use YYYY-MM-DD (a day decides which measures apply)")
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        fail(f"{option}: '{text}' is not a valid date ({exc})")
+def _name(code: int) -> str:
+    from foedus.sanctions.states import state_name
 
-
-def _state(text: str | None) -> int | None:
-    if text is None:
-        return None
-    with _errors():
-        return resolve_state(text)
-
-
-def _finding_dict(regime: Regime, finding: Finding, day: dt.date) -> dict:
-    measure = finding.measure
-    resolution = regime.by_number[measure.resolution]
-    out = {
-        "id": measure.id,
-        "resolution": measure.resolution,
-        "paragraph": measure.paragraph,
-        "kind": measure.kind,
-        "effect": finding.effect,
-        "symbol": resolution.symbol,
-        "title": measure.title,
-        "direction": measure.direction,
-        "from": measure.start,
-        "until": measure.end,
-        "url": resolution.url,
-        "uncertain": measure.uncertain,
-    }
-    if measure.note:
-        out["note"] = measure.note
-    if finding.exemption is not None:
-        out["exemption"] = views.exemption_dict(finding.exemption)
-    if finding.coarse_hs:
-        out["coarse_hs"] = True
-        out["hs_note"] = (
-            f"The HS code is coarser than this measure's scope ({' '.join(measure.hs)}); "
-            "give the heading or subheading to decide."
-        )
-    if measure.kind == "quantity_cap":
-        out["caps"] = [views.cap_dict(c) for c in measure.caps_on(day)]
-        out["aggregate"] = True
-        out["requires"] = (
-            "Caps are aggregate over all states and rest on notification to the 1718 Committee; "
-            "one shipment cannot be judged against them alone."
-        )
-        out["exceeds_cap"] = finding.exceeds_cap
-    if measure.deadline is not None:
-        out["deadline"] = measure.deadline
-    return out
-
-
-def _verdict_dict(regime: Regime, verdict: Verdict) -> dict:
-    ship = verdict.shipment
-    return {
-        "verdict": verdict.verdict,
-        "shipment": {
-            "from": ship.from_state,
-            "to": ship.to_state,
-            "hs": ship.hs,
-            "date": ship.date,
-            "purpose": ship.purpose,
-            "quantity": ship.quantity,
-            "unit": ship.unit,
-            "labour": ship.labour,
-            "joint_venture": ship.joint_venture,
-            "origin": ship.origin,
-        },
-        "measures": [_finding_dict(regime, f, ship.date) for f in verdict.deciding],
-        "also_applicable": [_finding_dict(regime, f, ship.date) for f in verdict.findings if not f.decides],
-        "not_assessed": [
-            {
-                "id": m.id,
-                "resolution": m.resolution,
-                "paragraph": m.paragraph,
-                "kind": m.kind,
-                "title": m.title,
-            }
-            for m in verdict.caveats
-        ],
-        "regime": regime.name,
-    }
+    return state_name(code)
 
 
 def _why(payload: dict) -> str:
@@ -163,9 +73,11 @@ def _print_verdict(payload: dict) -> None:
         read = f"'{reading['item']}' read as " if reading["item"] else ""
         console.print(f"[dim]{read}HS {reading['code']}: {title} (section {reading['section']}); check the heading.[/]")
     console.print(
-        f"{state_name(ship['from'])} → {state_name(ship['to'])}, {what}, {ship['date']}: "
+        f"{_name(ship['from'])} → {_name(ship['to'])}, {what}, {ship['date']}: "
         f"[{VERDICT_STYLE[payload['verdict']]}]{payload['verdict'].upper()}[/]"
     )
+    if payload.get("regime_note"):
+        console.print(f"[yellow]{payload['regime_note']}[/]")
     rows = [(p, True) for p in payload["measures"]] + [(p, False) for p in payload["also_applicable"]]
     if not rows:
         console.print("No measure of the regime covers this on that date.")
@@ -183,6 +95,9 @@ def _print_verdict(payload: dict) -> None:
             "[dim]Caps are aggregate over all states and rest on notification to the 1718 Committee;"
             " one shipment cannot be judged against them alone.[/]"
         )
+    for item, _ in rows:
+        for step in item.get("wind_down", []):
+            console.print(f"[dim]{item['symbol']} para {item['paragraph']}: {step}[/]")
     if any(p["uncertain"] for p, _ in rows):
         console.print("[dim]* paragraph or detail not verified in a source; see the note with --json.[/]")
     if payload["not_assessed"]:
@@ -224,53 +139,29 @@ def check(
     regime_file: Path = RegimeOption,
 ):
     """Is a shipment allowed on a date? Prohibited, conditional, exempt or permitted, and why."""
+    from foedus.sanctions import report
+
     regime = _regime(regime_file)
     if batch is not None:
         if out is None:
-            fail("--batch needs --out FILE for the verdicts")
+            fail("--batch: give --out FILE for the verdicts")
         with _errors():
-            counts = check_file(regime, batch, out)
+            result = report.batch(regime, batch, out)
         if as_json:
-            print_json({"file": str(batch), "out": str(out), "verdicts": counts})
+            print_json(result.to_json())
         else:
-            total = sum(counts.values())
-            parts = ", ".join(f"[{VERDICT_STYLE[k]}]{v:,} {k}[/]" for k, v in counts.items())
+            total = sum(result.verdicts.values())
+            parts = ", ".join(f"[{VERDICT_STYLE[k]}]{v:,} {k}[/]" for k, v in result.verdicts.items())
             console.print(f"{total:,} shipments checked → {out}: {parts}")
         return
-    missing = [name for name, value in (("--from", from_), ("--to", to), ("--on", on)) if value is None]
-    if missing:
-        fail(f"give {', '.join(missing)} (or --batch FILE --out FILE)")
-    if hs is not None and item is not None:
-        fail("give --hs or --item, not both")
-    reading = None
     with _errors():
-        if item is not None:
-            reading = read_item(item, "--item")
-        elif hs is not None:
-            reading = read_code(hs, "--hs")
-    if reading is None and not (labour or joint_venture):
-        fail("give --hs CODE or --item NAME, or --labour / --joint-venture")
-    if purpose and purpose not in regime.purposes:
-        fail(f"--purpose '{purpose}' is not one of: {', '.join(regime.purposes)}")
-    with _errors():
-        shipment = Shipment(
-            _state(from_),
-            _state(to),
-            _date(on, "--on"),
-            hs=reading.code if reading else None,
-            purpose=purpose,
-            quantity=quantity,
-            unit=unit,
-            labour=labour,
-            joint_venture=joint_venture,
-            origin=_state(origin),
-        )
-        payload = _verdict_dict(regime, check_shipment(regime, shipment))
-        payload["hs_reading"] = reading.to_json() if reading else None
+        result = report.check(regime, from_=from_, to=to, on=on, hs=hs, item=item, purpose=purpose,
+                              quantity=quantity, unit=unit, labour=labour, joint_venture=joint_venture,
+                              origin=origin)
     if as_json:
-        print_json(payload)
+        print_json(result.to_json())
     else:
-        _print_verdict(payload)
+        _print_verdict(result.to_json())
 
 
 @app.command("on")
@@ -280,10 +171,16 @@ def on_date(
     regime_file: Path = RegimeOption,
 ):
     """The measures in force on a date, with their exemptions and the regime's status."""
+    from foedus.sanctions import report
+
     regime = _regime(regime_file)
-    payload = views.on(regime, _date(day, "DATE"))
+    with _errors():
+        payload = report.on(regime, day).to_json()
     if as_json:
         print_json(payload)
+        return
+    if payload.get("regime_note"):
+        console.print(f"[yellow]{payload['regime_note']}[/]")
         return
     table = Table(title=f"{regime.name}: in force on {payload['date']}")
     for column in ("Resolution", "Para", "Kind", "Dir.", "Measure", "HS", "Exemptions"):
@@ -306,14 +203,36 @@ def on_date(
         console.print(f"Any measure: {general}")
     for status in payload["status"][:3]:
         console.print(f"[dim]{status['date']}: {status['event']} — {status['effect']}[/]")
+    for item in payload["measures"]:
+        for step in item["wind_down"]:
+            console.print(f"[dim]{item['symbol']} para {item['paragraph']}: {step}[/]")
+    for resolution in payload["resolutions"]:
+        if "vote" in resolution:
+            console.print(f"[dim]{resolution['symbol']}: {_vote_line(resolution['vote'])}[/]")
+    for draft in payload["drafts"]:
+        console.print(f"[dim]Draft {draft['symbol']} ({draft['date']}): {_vote_line(draft['vote'])}[/]")
     console.print("[dim]* paragraph or detail not verified in a source (see --json notes).[/]")
+
+
+def _vote_line(vote: dict) -> str:
+    tally = vote["tally"]
+    head = f"{tally['in_favour']}-{tally['against']}-{tally['abstaining']}"
+    if vote["unanimous"]:
+        head += " (unanimous: " + ", ".join(m["name"] for m in vote["members"]) + ")"
+    else:
+        others = [f"{m['name']} {m['vote']}" for m in vote["members"] if m["vote"] != "yes"]
+        head += f", {'vetoed by ' + ', '.join(vote['vetoed_by']) if vote['vetoed_by'] else 'not adopted'}"
+        head += f"; {'; '.join(others)}; the others in favour"
+    return head + (" *" if vote["uncertain"] else "")
 
 
 @app.command()
 def history(as_json: bool = JsonOption, regime_file: Path = RegimeOption):
     """The regime resolution by resolution: what each added or replaced, and status changes."""
+    from foedus.sanctions import report
+
     regime = _regime(regime_file)
-    events = views.history(regime)
+    events = report.history(regime).to_json()
     if as_json:
         print_json(events)
         return
@@ -336,7 +255,12 @@ def history(as_json: bool = JsonOption, regime_file: Path = RegimeOption):
                 f"− replaces {r['title']} ({r['resolution']} para {r['paragraph']})"
                 for r in event["replaced"]
             ]
+            if "vote" in event:
+                lines.append(f"[dim]vote: {_vote_line(event['vote'])}[/]")
             table.add_row(str(event["date"]), event["symbol"], "\n".join(lines))
+        elif event["type"] == "draft":
+            table.add_row(str(event["date"]), event["symbol"], f"[red]{event['event']}[/]\n[dim]vote: "
+                          f"{_vote_line(event['vote'])}[/]")
         else:
             label = str(event["resolution"]) if event.get("resolution") else ""
             table.add_row(str(event["date"]), label, f"[cyan]{event['event']}[/]: {event['effect']}")
@@ -352,16 +276,15 @@ def screen(
     regime_file: Path = RegimeOption,
 ):
     """Flag the trade flows (reporter, partner, year, HS code) that a measure in force covered."""
+    from foedus.sanctions import report
+
     regime = _regime(regime_file)
     with _errors():
-        table = read_trade(file, layout)
-        flags = screen_table(regime, table)
-        totals = screen_summary(table, flags)
-        if out is not None:
-            write_atomic(flags, out)
+        result, table, flags = report.screen(regime, file, layout, out)
     if as_json:
-        print_json({"flags": flags.to_dict("records"), "summary": totals.to_dict("records")})
+        print_json(result.to_json())
         return
+    totals = result.summary
     if (table["hs"] == "").all():
         console.print(
             "[yellow]No HS codes in this file: totals cannot be screened against HS-scoped measures.[/]"
@@ -371,8 +294,8 @@ def screen(
         view.add_column(column, overflow="fold")
     for row in flags.head(200).itertuples():
         view.add_row(
-            state_name(row.reporter),
-            state_name(row.partner),
+            _name(row.reporter),
+            _name(row.partner),
             str(row.year),
             row.flow,
             row.hs,
@@ -387,10 +310,10 @@ def screen(
     per_year = Table(title="Per partner and year")
     for column in ("Reporter", "Partner", "Year", "HS rows", "US$", "Flagged rows", "Flagged US$", "Share"):
         per_year.add_column(column)
-    for row in totals.itertuples():
+    for row in totals:
         per_year.add_row(
-            state_name(row.reporter),
-            state_name(row.partner),
+            _name(row.reporter),
+            _name(row.partner),
             str(row.year),
             str(row.rows),
             f"{row.value_usd:,.0f}",
@@ -401,46 +324,145 @@ def screen(
     console.print(per_year)
 
 
-def _trade_table(file: Path | None, layout: str):
-    with _errors():
-        return read_trade(file, layout) if file else seed_trade()
-
-
 @app.command()
 def trade(
     reporter: str = typer.Option(None, "--reporter", help="Only this reporter (e.g. Russia)."),
-    partner: str = typer.Option(None, "--partner", help="Only this partner (e.g. DPRK)."),
+    partner: str = typer.Option(None, "--partner", help="Only this partner (default for --assess: DPRK)."),
+    year: int = typer.Option(None, "--year", help="Only this year."),
+    assess: str = typer.Option(
+        None, "--assess", help="Assess a claimed figure, e.g. '26 million' (needs --reporter and --year)."
+    ),
+    months: str = typer.Option(None, "--months", help="With --assess: a part-year claim, e.g. 1-6 or Jan-Jun."),
+    flow: str = typer.Option("total", "--flow", help="With --assess: total, export or import."),
+    tolerance: float = typer.Option(0.10, "--tolerance", help="With --assess: share counted as consistent."),
+    side_by_side: bool = typer.Option(
+        False, "--side-by-side", help="With --json: competing figures grouped by pair, year, period and flow."
+    ),
     file: Path = typer.Option(None, "--file", help="A trade CSV instead of the cited seed series."),
     layout: str = typer.Option("auto", "--layout", help="For --file: auto, comtrade or pairs."),
     as_json: bool = JsonOption,
 ):
-    """Bilateral trade observations (seeded: Russia–DPRK and China–DPRK, each cited)."""
-    table = _trade_table(file, layout)
-    code_r, code_p = _state(reporter), _state(partner)
-    if code_r is not None:
-        table = table[table["reporter"] == code_r]
-    if code_p is not None:
-        table = table[table["partner"] == code_p]
-    table = table.sort_values(["reporter", "partner", "year", "flow"])
+    """Bilateral trade figures side by side (seeded: Russia–DPRK and China–DPRK, each cited), or
+    `--assess "26 million" --reporter Russia --year 2024`: consistent, off by X%, or no figure."""
+    from foedus.sanctions import report
+
+    with _errors():
+        if assess is not None:
+            result = report.trade_assess(assess, reporter, year, partner or "DPRK", months, flow, tolerance, file,
+                                         layout)
+        elif side_by_side or not as_json:
+            result = report.trade_side_by_side(reporter, partner, year, file, layout)
+        else:
+            result = report.trade(reporter, partner, year, file, layout)
     if as_json:
-        print_json(table.to_dict("records"))
+        print_json(result.to_json())
         return
-    view = Table(title="Trade observations (US$)")
-    for column in ("Reporter", "Partner", "Year", "Flow", "HS", "Value US$", "Status", "Source"):
+    payload = result.to_json()
+    if assess is not None:
+        _print_assessment(payload)
+        return
+    view = Table(title="Trade figures (US$), competing figures side by side")
+    for column in ("Reporter", "Partner", "Year", "Period", "Flow", "Figures (status, source)", "Spread"):
         view.add_column(column, overflow="fold")
-    for row in table.itertuples():
-        source = row.source + (f" {row.url}" if row.url else "") + (f" — {row.note}" if row.note else "")
-        view.add_row(
-            state_name(row.reporter),
-            state_name(row.partner),
-            str(row.year),
-            row.flow,
-            row.hs or "all",
-            f"{row.value_usd:,.0f}",
-            row.status,
-            source,
+    for group in payload["groups"]:
+        figures = "\n".join(
+            f"{f['value_usd']:,.0f} ({f['status']}, {f['source']}{' ' + f['url'] if f.get('url') else ''})"
+            for f in group["figures"]
         )
+        spread = f"{group['spread_pct']:.0f}%" if group["spread_pct"] else "—"
+        view.add_row(group["reporter_name"], group["partner_name"], str(group["year"]), group["period"],
+                     group["flow"], figures, spread if len(group["figures"]) > 1 else "—")
     console.print(view)
+    for gap in payload["gaps"]:
+        console.print(f"[dim]{_name(gap['reporter'])}–{_name(gap['partner'])} {gap['year']}: {gap['note']}[/]")
+
+
+def _print_assessment(payload: dict) -> None:
+    claim = payload["claim"]
+    style = "green" if payload["verdict"] == "consistent" else "yellow"
+    console.print(f"Claim: {claim['text']} = ${claim['value_usd']:,.0f}, {claim['reporter_name']}–"
+                  f"{claim['partner_name']} {claim['flow']} {claim['year']} ({claim['period']}): "
+                  f"[bold {style}]{payload['verdict'].upper()}[/]")
+    console.print(payload["explanation"])
+    for figure in payload["compared"]:
+        console.print(f"  {figure['value_usd']:,.0f} ({figure['status']}; {figure['difference_pct']:+.0f}%): "
+                      f"{figure['source']}")
+    for figure in payload["context"]:
+        console.print(f"  [dim]{figure['period']}: {figure['value_usd']:,.0f} ({figure['status']}): "
+                      f"{figure['source']}[/]")
+    for gap in payload["gaps"]:
+        console.print(f"  [dim]{gap['note']}[/]")
+
+
+@app.command()
+def permitted(
+    on: str = typer.Option(..., "--on", help="Date YYYY-MM-DD."),
+    direction: str = typer.Option(None, "--direction", help="to (goods to the DPRK) or from; default both."),
+    chapters: bool = typer.Option(False, "--chapters", help="List every chapter, not only the sections."),
+    as_json: bool = JsonOption,
+    regime_file: Path = RegimeOption,
+):
+    """What remains lawful to or from the DPRK on a date, by HS section (and chapter), with caps and exemptions."""
+    from foedus.sanctions import report
+
+    regime = _regime(regime_file)
+    with _errors():
+        result = report.permitted(regime, on, direction)
+    payload = result.to_json()
+    if as_json:
+        print_json(payload)
+        return
+    if payload.get("regime_note"):
+        console.print(f"[yellow]{payload['regime_note']}[/]")
+    labels = {"to_dprk": "To the DPRK", "from_dprk": "From the DPRK"}
+    for direction_key in payload["directions"]:
+        counts = payload["counts"][direction_key]
+        console.print(f"[bold]{labels[direction_key]} on {payload['date']}[/]: "
+                      + ", ".join(f"{n} chapters {k}" for k, n in counts.items() if n))
+    table = Table(title="By HS section" + (" and chapter" if chapters else ""))
+    table.add_column("HS", overflow="fold")
+    table.add_column("Title", overflow="fold")
+    for direction_key in payload["directions"]:
+        table.add_column(labels[direction_key], overflow="fold")
+    for section in payload["sections"]:
+        table.add_row(f"[bold]{section['section']}[/]", f"[bold]{section['title']}[/]",
+                      *[_status_text(section["status"][d], section, d) for d in payload["directions"]])
+        if chapters:
+            for chapter in section["chapters"]:
+                table.add_row(chapter["chapter"], chapter["title"],
+                              *[_chapter_text(chapter[d]) for d in payload["directions"]])
+    console.print(table)
+    for service in payload["labour_and_ventures"]:
+        console.print(f"{service['title']} ({service['citation']}): {service['status']}")
+    for measure in payload["not_by_hs"]:
+        console.print(f"[dim]Also, for every chapter: {measure['title']} ({measure['citation']})[/]")
+    console.print(f"[dim]{payload['caveat']}[/]")
+
+
+_STATUS_STYLE = {"prohibited": "red", "exempt": "cyan", "conditional": "yellow", "partial": "magenta",
+                 "permitted": "green", "mixed": "white"}
+
+
+def _status_text(status: str, section: dict, direction: str) -> str:
+    if status != "mixed":
+        return f"[{_STATUS_STYLE[status]}]{status}[/]"
+    parts = {}
+    for chapter in section["chapters"]:
+        parts.setdefault(chapter[direction]["status"], []).append(chapter["chapter"])
+    return "; ".join(f"[{_STATUS_STYLE[k]}]{k}[/] {' '.join(v)}" for k, v in parts.items())
+
+
+def _chapter_text(entry: dict) -> str:
+    text = f"[{_STATUS_STYLE[entry['status']]}]{entry['status']}[/]"
+    for measure in entry["measures"]:
+        text += f" {measure['citation']}"
+        for cap in measure.get("caps", []):
+            text += f" (cap {cap['amount']:,.0f} {cap['unit']} {cap['period']})"
+        for exemption in measure.get("exemptions", []):
+            text += f" [dim](exempt: {exemption['requires']})[/]"
+    for item in entry.get("restricted", []):
+        text += f" [dim]{item['hs']} {item['effect']} ({item['citation']})[/]"
+    return text
 
 
 @app.command()
@@ -456,11 +478,14 @@ def plot(
     regime_file: Path = RegimeOption,
 ):
     """Plot a trade series with the resolutions marked on the time axis."""
+    from foedus.sanctions import report
     from foedus.sanctions.plot import plot_trade  # matplotlib only when plotting
+    from foedus.sanctions.trade import series
 
     regime = _regime(regime_file)
-    table = _trade_table(file, layout)
-    rows = series(table, _state(reporter), _state(partner), flow)
+    with _errors():
+        table = report.trade_table(file, layout)
+        rows = series(table, report.state(reporter, "reporter"), report.state(partner, "partner"), flow)
     with _errors():
         path = plot_trade(rows, out, regime, title=title, log=log)
     console.print(

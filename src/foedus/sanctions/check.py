@@ -171,7 +171,8 @@ class _Applied:
 
 
 def _in_window(day: np.ndarray, start: dt.date | None, end: dt.date | None) -> np.ndarray:
-    return (day >= _days(start, -_FAR)) & (day <= _days(end))
+    """Start inclusive, end exclusive (the project's one convention for date windows)."""
+    return (day >= _days(start, -_FAR)) & (day < _days(end))
 
 
 def _scope(regime: Regime, measure: Measure, cols: _Columns) -> tuple[np.ndarray, np.ndarray]:
@@ -244,7 +245,9 @@ def evaluate(regime: Regime, frame: pd.DataFrame, detail: bool = False) -> Evalu
     purposes = list(regime.purposes)
     cols = _Columns.of(frame, purposes)
     measures = [m for m in regime.measures if m.assessable]
-    exemptions = [list(m.exemptions) + list(regime.general_exemptions) for m in measures]
+    # The measure's own exemptions first, then the general ones, the newest first (2397 OP25 restates 2321 OP46).
+    general = sorted(regime.general_exemptions, key=lambda e: e.start or dt.date.min, reverse=True)
+    exemptions = [list(m.exemptions) + general for m in measures]
     shape = (len(frame), len(measures))
     evaluation = Evaluation(measures, np.zeros(shape, dtype=np.int8), exemptions)
     if detail:
@@ -348,8 +351,7 @@ def _caveats(regime: Regime, shipment: Shipment) -> list[Measure]:
         for m in regime.measures
         if not m.assessable
         and sides[m.direction]
-        and m.start <= shipment.date
-        and (m.end is None or shipment.date <= m.end)
+        and m.covers(shipment.date)
     ]
 
 

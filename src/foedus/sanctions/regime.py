@@ -1,10 +1,13 @@
-"""Views of the regime: the measures in force on a date, and its history resolution by resolution."""
+"""Views of the regime: the measures in force on a date, and its history resolution by resolution.
+
+The typed answers built on them are in :mod:`foedus.sanctions.report`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from foedus.sanctions.model import Cap, Exemption, Measure, Regime, StatusChange
+from foedus.sanctions.model import Measure, Regime, StatusChange
+from foedus.sanctions.report import sources as _sources
 
 
 def in_force(regime: Regime, day: dt.date) -> list[Measure]:
@@ -15,80 +18,6 @@ def in_force(regime: Regime, day: dt.date) -> list[Measure]:
 def status_on(regime: Regime, day: dt.date) -> list[StatusChange]:
     """Status changes that had happened by `day`, most recent first."""
     return sorted((s for s in regime.status_changes if s.date <= day), key=lambda s: s.date, reverse=True)
-
-
-def _sources(item) -> list[dict]:
-    return [s.model_dump(exclude_none=True) for s in item.sources]
-
-
-def exemption_dict(exemption: Exemption) -> dict:
-    out = {
-        "id": exemption.id,
-        "purpose": exemption.purpose,
-        "title": exemption.title,
-        "requires": exemption.requires,
-        "from": exemption.start,
-        "until": exemption.end,
-        "uncertain": exemption.uncertain,
-    }
-    for key in ("resolution", "paragraph", "origin", "partner", "note"):
-        if getattr(exemption, key) is not None:
-            out[key] = getattr(exemption, key)
-    if exemption.foreign_origin:
-        out["foreign_origin"] = True
-    return out
-
-
-def cap_dict(cap: Cap) -> dict:
-    return {
-        "amount": cap.amount,
-        "unit": cap.unit,
-        "period": cap.period,
-        "from": cap.start,
-        "until": cap.end,
-        **({"rule": cap.rule} if cap.rule else {}),
-    }
-
-
-def measure_dict(regime: Regime, measure: Measure, day: dt.date | None = None) -> dict:
-    """A measure as JSON: `resolution`, `paragraph` and `kind` always, with its citation and scope."""
-    resolution = regime.by_number[measure.resolution]
-    exemptions = [e for e in measure.exemptions if day is None or e.covers(day)]
-    caps = measure.caps_on(day) if day else measure.caps
-    return {
-        "id": measure.id,
-        "resolution": measure.resolution,
-        "paragraph": measure.paragraph,
-        "kind": measure.kind,
-        "symbol": resolution.symbol,
-        "adopted": resolution.adopted,
-        "url": resolution.url,
-        "title": measure.title,
-        "summary": measure.summary,
-        "direction": measure.direction,
-        "hs": measure.hs,
-        "hs_source": measure.hs_source,
-        "from": measure.start,
-        "until": measure.end,
-        "superseded_by": measure.superseded_by,
-        "deadline": measure.deadline,
-        "caps": [cap_dict(c) for c in caps],
-        "exemptions": [exemption_dict(e) for e in exemptions],
-        "uncertain": measure.uncertain,
-        "note": measure.note,
-        "sources": _sources(measure),
-    }
-
-
-def on(regime: Regime, day: dt.date) -> dict:
-    """The regime on a date: measures in force, general exemptions available, status changes so far."""
-    return {
-        "date": day,
-        "regime": regime.name,
-        "measures": [measure_dict(regime, m, day) for m in in_force(regime, day)],
-        "general_exemptions": [exemption_dict(e) for e in regime.general_exemptions if e.covers(day)],
-        "status": [{"date": s.date, "event": s.event, "effect": s.effect} for s in status_on(regime, day)],
-    }
 
 
 def history(regime: Regime) -> list[dict]:

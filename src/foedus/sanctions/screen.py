@@ -52,7 +52,7 @@ def _exemptions(measure: Measure, year: int) -> str:
     return ";".join(
         e.id
         for e in measure.exemptions
-        if (e.start is None or e.start.year <= year) and (e.end is None or e.end.year >= year)
+        if (e.start is None or e.start.year <= year) and (e.end is None or e.last_day.year >= year)
     )
 
 
@@ -69,7 +69,7 @@ def screen(regime: Regime, table: pd.DataFrame) -> pd.DataFrame:
     for measure in regime.measures:
         if not measure.hs:
             continue
-        last = measure.end.year if measure.end else 9999
+        last = measure.last_day.year if measure.end else 9999
         active = (year >= measure.start.year) & (year <= last)
         coarse = measure.scope.coarse(codes)
         covered = (measure.scope.covered(codes) | coarse) & active
@@ -81,7 +81,8 @@ def screen(regime: Regime, table: pd.DataFrame) -> pd.DataFrame:
         hit = rows[covered]
         partial = (hit["year"] == measure.start.year) & (measure.start != dt.date(measure.start.year, 1, 1))
         if measure.end:
-            partial |= (hit["year"] == measure.end.year) & (measure.end != dt.date(measure.end.year, 12, 31))
+            last_day = measure.last_day
+            partial |= (hit["year"] == last_day.year) & (last_day != dt.date(last_day.year, 12, 31))
         found.append(
             pd.DataFrame(
                 {
@@ -100,7 +101,7 @@ def screen(regime: Regime, table: pd.DataFrame) -> pd.DataFrame:
                     "coarse_hs": coarse[covered],
                     "citation": citation(regime, measure),
                     "in_force_from": measure.start,
-                    "in_force_until": measure.end,
+                    "in_force_until": measure.end,  # exclusive
                     "partial_year": partial.to_numpy(),
                     "possible_exemptions": hit["year"].map(lambda y, m=measure: _exemptions(m, y)).to_numpy(),
                 }

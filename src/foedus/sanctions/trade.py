@@ -18,7 +18,7 @@ from foedus.sanctions.hs import normalize_series
 from foedus.sanctions.load import load_trade_file
 from foedus.sanctions.states import resolve_state
 
-COLUMNS = ["reporter", "partner", "year", "flow", "hs", "value_usd", "status", "source", "url", "note"]
+COLUMNS = ["reporter", "partner", "year", "months", "flow", "hs", "value_usd", "status", "source", "url", "note"]
 STATUSES = ("official", "estimated", "derived", "unspecified")
 _FLOWS = {
     "m": "import",
@@ -90,7 +90,7 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
     frame["partner"] = frame["partner"].astype(np.int64)
     frame["year"] = frame["year"].astype(np.int64)
     frame["value_usd"] = frame["value_usd"].astype(np.float64)
-    for column in ("flow", "hs", "status", "source", "url", "note"):
+    for column in ("months", "flow", "hs", "status", "source", "url", "note"):
         frame[column] = frame[column].fillna("").astype(str)
     return frame.reset_index(drop=True)
 
@@ -230,8 +230,9 @@ def read_trade(path: str | Path, layout: str = "auto") -> pd.DataFrame:
 def series(
     table: pd.DataFrame, reporter: int | None = None, partner: int | None = None, flow: str = "total"
 ) -> pd.DataFrame:
-    """Annual values of one flow, optionally for one reporter and/or partner, sorted by pair and year."""
-    rows = table[(table["flow"] == flow) & (table["hs"] == "")]
+    """Annual values of one flow (whole years only; part-year figures are left out), optionally for one
+    reporter and/or partner, sorted by pair and year."""
+    rows = table[(table["flow"] == flow) & (table["hs"] == "") & (table["months"] == "")]
     if reporter is not None:
         rows = rows[rows["reporter"] == reporter]
     if partner is not None:
