@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from foedus import __version__
-from foedus.api import data, errors, invocations, network, panels, queries, register, scenario
+from foedus.api import data, errors, invocations, network, panels, queries, register, sanctions, scenario
 from foedus.api.httpcache import ResponseCache
 from foedus.api.store import Store
 from foedus.store.schema import OBLIGATIONS
@@ -86,7 +86,7 @@ def create_app(db_path: str | None = None, token: str | None = None, data_dir: s
     app.state.token = token
     app.state.endpoints = {"history": True, "organizations": True, "memberships": True}
     errors.install(app)
-    for module in (queries, register, network, scenario, panels, data, invocations):
+    for module in (queries, register, network, scenario, panels, data, invocations, sanctions):
         app.include_router(module.router, prefix="/api")
 
     app.mount("/", StaticFiles(directory=static_dir(), html=True), name="web")
