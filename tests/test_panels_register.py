@@ -127,3 +127,27 @@ def test_equal_to_atop_in_sampled_years_of_the_full_panel(real_store):
     for column in COLUMNS:
         assert out[column].equals(atop[column.replace("alliance_", "atop_")])
     assert (out.alliance_defense == 1).sum() > 1000
+
+
+def test_the_interval_table_equals_the_merged_view_on_every_reading_date(real_store, extended):
+    """The columns after coverage read the interval table; reading the merged view itself on 1 January and on
+    every date a commitment can start to count (exact: see reading_dates) gives the same 1s and NAs."""
+    from foedus.query.commitments import directed_commitments
+
+    later = list(range(2017, 2026))
+    confirmed = {}
+    for day in reading_dates(real_store, later):
+        frame = directed_commitments(real_store, day)
+        frame = frame[frame.status == "in_force"]
+        for row in frame.itertuples():
+            for column, obligation in zip(COLUMNS, ["defense", "offense", "neutrality", "nonaggression",
+                                                    "consultation"], strict=True):
+                if getattr(row, obligation):
+                    confirmed.setdefault(column, set()).add((row.from_ccode, row.to_ccode, day.year))
+    after = extended[extended.year > 2016]
+    keys = list(zip(after.ccode1, after.ccode2, after.year, strict=True))
+    for column in COLUMNS:
+        expected = [1 if key in confirmed.get(column, set()) else None for key in keys]
+        got = [None if pd.isna(v) else int(v) for v in after[column]]
+        assert got == expected, column
+    assert len(confirmed["alliance_defense"]) > 10 and (after.alliance_defense == 1).sum() > 10

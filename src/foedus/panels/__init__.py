@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import importlib
 
+from foedus.panels.cite import cite  # light; bound now so that the submodule `cite` never shadows it
+
 _WHERE = {
     "add_alliance_columns": "alliance",
     "add_atop_alliance": "atop_alliance",
-    "cite": "cite",
     "create_dyadyears": "dyadyears",
     "add_majors": "majors",
     "add_nmc": "nmc",
@@ -40,7 +41,7 @@ _WHERE = {
     "panel_request": "plan",
 }
 
-__all__ = ["ADD_STEPS", *sorted(_WHERE)]
+__all__ = ["ADD_STEPS", "cite", *sorted(_WHERE)]
 
 
 def __getattr__(name: str):

@@ -6,11 +6,15 @@ with its version, the columns it filled and its reference.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from foedus.errors import BadInputError
-from foedus.panels.frames import ATTRS_KEY, sources
 from foedus.panels.steps import STEP_DATASETS, STEPS, SYSTEMS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# no pandas at import: `foedus.panels` binds `cite` eagerly (the CLI's help imports the package)
 
 ATOP = (
     "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
@@ -46,6 +50,8 @@ OTHER_REFERENCES = {"foedus register": REGISTER}
 
 def used(df: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
     """(dataset, version) -> the columns it filled, in column order."""
+    from foedus.panels.frames import sources
+
     found: dict[tuple[str, str], list[str]] = {}
     for column, source in sources(df).items():
         found.setdefault((source.get("dataset", "?"), source.get("version", "?")), []).append(column)
@@ -93,7 +99,10 @@ def read_panel_metadata(path) -> pd.DataFrame:
     import json
     from pathlib import Path
 
+    import pandas as pd
     import pyarrow.parquet as pq
+
+    from foedus.panels.frames import ATTRS_KEY
 
     path = Path(path)
     if not path.exists():
@@ -113,6 +122,8 @@ def read_panel_metadata(path) -> pd.DataFrame:
 
 def _citation(df: pd.DataFrame, columns: list[str]) -> str | None:
     """A citation the store recorded with the source (register entries carry their own)."""
+    from foedus.panels.frames import sources
+
     return sources(df)[columns[0]].get("citation")
 
 

@@ -15,9 +15,11 @@ confirmation, so a commitment in force on any day of the year is in force on 1 J
 last such date before that day. (Reading only 1 January and 31 December would miss a commitment
 that both starts and ends inside one year.)
 
-All reading dates are answered by one query (`CONFIRMED`): the merged view's rules for `live`,
-`past_coverage`, `confirmed_entry` and `status` (`foedus.query.commitments.SQL`, on its `BASE`)
-evaluated for a table of dates at once instead of once per date, keeping only what the columns need.
+The merged view is read from its interval table (`foedus.query.intervals`, built once per store
+build and cached): its rows with the merged view's `status == "in_force"` are cut into segments on
+which the answer is constant, so "in force on some day of year Y" is "a segment [start, end) meets
+year Y" — exact, with no date sampled. (`reading_dates` lists the dates on which the answer can
+change within years; the interval table is cut at every one of them.)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from foedus.panels.atop_alliance import PREFIX as ATOP_PREFIX
 from foedus.panels.atop_alliance import TREATIES as ATOP_TREATIES
 from foedus.panels.cite import ATOP
 from foedus.panels.frames import (
+    KEY_BASE,
     Added,
     check_new,
     covered,
@@ -43,10 +46,10 @@ from foedus.panels.frames import (
     store,
     with_added,
 )
-from foedus.query.commitments import BASE
 
 PREFIX = "alliance_"
 _OBLIGATIONS = list(OBLIGATIONS.values())
+_RANGE_COLUMNS = ("from_ccode", "to_ccode", "first_year", "last_year", *_OBLIGATIONS)
 
 # dates on which a commitment can begin to be in force (and confirmed) in the merged view
 CHANGE_DATES = """
@@ -55,42 +58,6 @@ SELECT DISTINCT d FROM (
     UNION ALL SELECT in_force_from FROM treaty_events WHERE in_force_from IS NOT NULL
 ) WHERE year(d) BETWEEN $first AND $last ORDER BY d
 """
-
-# the merged view's status rules (query/commitments.SQL: live, pairs) on every date of $days at once
-CONFIRMED = BASE + f"""
-, days AS (SELECT unnest($days::DATE[]) AS day)
-, live AS (
-    SELECT d.day, r.pair_id, r.phase, r.member, r.source_id, {", ".join(f"r.{o}" for o in _OBLIGATIONS)},
-        (r.exit_date IS NULL AND r.coverage_end < d.day) AS past_coverage,
-        (SELECT min(e.event_id) FROM treaty_events e
-         WHERE e.treaty_id = r.pair_id AND e.action IN ('confirmation', 'extension', 'termination')
-           AND (e.members IS NULL OR list_contains(e.members, r.member))
-           AND (e.in_force_from IS NULL OR e.in_force_from <= d.day)
-           AND (e.in_force_until IS NULL OR d.day < e.in_force_until)) AS confirmed_entry
-    FROM base r JOIN days d
-      ON r.entry_date <= d.day AND (coalesce(r.exit_date, r.register_exit) IS NULL
-                                    OR d.day < coalesce(r.exit_date, r.register_exit))
-), pairs AS (
-    SELECT a.day, a.member AS from_ccode, b.member AS to_ccode, {", ".join(f"a.{o}" for o in _OBLIGATIONS)},
-        CASE WHEN a.past_coverage OR b.past_coverage
-             THEN coalesce(a.confirmed_entry, b.confirmed_entry) END AS confirmed_by,
-        a.source_id
-    FROM live a
-    JOIN live b ON a.day = b.day AND a.pair_id = b.pair_id AND a.phase = b.phase AND a.member <> b.member
-    WHERE NOT coalesce((a.past_coverage AND a.confirmed_entry IS NULL)
-                       OR (b.past_coverage AND b.confirmed_entry IS NULL), false)
-)
-"""
-CONFIRMED_YEARS = CONFIRMED + f"""
-SELECT from_ccode::BIGINT AS from_ccode, to_ccode::BIGINT AS to_ccode, year(day)::BIGINT AS year,
-       {", ".join(f"bool_or({o}) AS {o}" for o in _OBLIGATIONS)}
-FROM pairs GROUP BY ALL
-"""
-CONFIRMED_ENTRIES = CONFIRMED + """
-SELECT confirmed_by AS entry FROM pairs WHERE confirmed_by IS NOT NULL
-UNION SELECT s.entry FROM pairs p JOIN sources s USING (source_id) WHERE s.kind = 'register' AND s.entry IS NOT NULL
-"""
-
 
 def reading_dates(db, years: list[int]) -> list[dt.date]:
     """1 January of each year and every date inside those years on which a commitment can start to count."""
@@ -103,17 +70,35 @@ def reading_dates(db, years: list[int]) -> list[dt.date]:
     return sorted(dates)
 
 
-def _confirmed(db, years: list[int]) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Directed obligations known to be in force at some point of each year (register-backed), and the
-    register entries behind them."""
-    days = reading_dates(db, years)
-    if not days:
-        empty = np.array([], dtype=np.int64)
-        return {"from_ccode": empty, "to_ccode": empty, "year": empty,
-                **{o: np.array([], dtype=bool) for o in _OBLIGATIONS}}, []
-    table = db.execute(CONFIRMED_YEARS, {"days": days}).fetchnumpy()
-    entries = sorted(str(e) for (e,) in db.execute(CONFIRMED_ENTRIES, {"days": days}).fetchall())
-    return {name: np.asarray(values) for name, values in table.items()}, entries
+def _years(days: np.ndarray) -> np.ndarray:
+    return (np.datetime64("1970-01-01", "D") + days.astype("timedelta64[D]")).astype("datetime64[Y]").astype(
+        np.int64) + 1970
+
+
+def _confirmed(db, first: int, last: int) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Directed obligations known to be in force (register-backed) on some day of years `first` … `last`,
+    as year ranges (from, to, first_year, last_year, obligations), and the register entries behind them."""
+    from foedus.query.intervals import build
+
+    merged = build(db)
+    table = merged.table
+    low = (dt.date(first, 1, 1) - dt.date(1970, 1, 1)).days
+    high = (dt.date(last + 1, 1, 1) - dt.date(1970, 1, 1)).days
+    keep = (table["status"].to_numpy() == "in_force") & (merged.start < high) & (merged.end > low)
+    for side in ("from_ccode", "to_ccode"):  # codes a panel can carry
+        codes = table[side].to_numpy()
+        keep &= (codes >= 0) & (codes < KEY_BASE)
+    rows = table[keep]
+    ranges = {
+        "from_ccode": rows["from_ccode"].to_numpy(dtype=np.int64),
+        "to_ccode": rows["to_ccode"].to_numpy(dtype=np.int64),
+        "first_year": _years(np.maximum(merged.start[keep], low)),
+        "last_year": _years(np.minimum(merged.end[keep], high) - 1),
+        **{o: rows[o].to_numpy(dtype=bool) for o in _OBLIGATIONS},
+    }
+    entries = set(rows["confirmed_by"].dropna().astype(str))
+    entries.update(rows["source_entry"][rows["source_kind"] == "register"].dropna().astype(str))
+    return ranges, sorted(entries)
 
 
 def add_register_alliance(df: pd.DataFrame, con=None, directed: bool | None = None) -> pd.DataFrame:
@@ -133,25 +118,33 @@ def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, ato
                                   directed=directed)
         coverage_year = int(atop.source["coverage_end"][:4])
         years = df["year"].to_numpy()
-        later = sorted(int(y) for y in np.unique(years[years > coverage_year]))
-        table, entries = _confirmed(db, later)
+        after = years > coverage_year
+        rows = np.flatnonzero(after)  # only the years past ATOP's coverage are looked up
+        if len(rows):
+            table, entries = _confirmed(db, coverage_year + 1, int(years[rows].max()))
+        else:
+            table, entries = {c: np.array([], dtype=np.int64) for c in _RANGE_COLUMNS}, []
         register = db.execute("SELECT version, file FROM imports WHERE dataset = 'register'").fetchone()
-    flags = np.column_stack([table[o] for o in _OBLIGATIONS]) if len(table["year"]) else np.zeros((0, 5), bool)
+    flags = np.column_stack([table[o] for o in _OBLIGATIONS]) if len(table["from_ccode"]) else np.zeros((0, 5), bool)
+    code1, code2, first, last = (table[c] for c in ("from_ccode", "to_ccode", "first_year", "last_year"))
     if kind.unit == "state_year":
-        keys = state_keys(df[kind.codes[0]].to_numpy(), years)
-        found = state_keys(table["from_ccode"], table["year"])
+        keys = state_keys(df[kind.codes[0]].to_numpy()[rows], years[rows])
+        starts, ends = state_keys(code1, first), state_keys(code1, last)
     else:
-        keys = pair_keys(df[kind.codes[0]].to_numpy(), df[kind.codes[1]].to_numpy(), years)
-        found = pair_keys(table["from_ccode"], table["to_ccode"], table["year"])
+        keys = pair_keys(df[kind.codes[0]].to_numpy()[rows], df[kind.codes[1]].to_numpy()[rows], years[rows])
+        starts, ends = pair_keys(code1, code2, first), pair_keys(code1, code2, last)
         if not is_directed(df, kind, directed):
-            found = np.concatenate([found, pair_keys(table["to_ccode"], table["from_ccode"], table["year"])])
+            starts = np.concatenate([starts, pair_keys(code2, code1, first)])
+            ends = np.concatenate([ends, pair_keys(code2, code1, last)])
             flags = np.concatenate([flags, flags])
-    confirmed = covered(keys, found, found, flags)
-    after = years > coverage_year
+    confirmed = covered(keys, starts, ends, flags)
     new = {}
     for j, (column, atop_column) in enumerate(zip(columns, alliance_columns(ATOP_PREFIX), strict=True)):
-        within = np.asarray(atop.columns[atop_column].to_numpy(dtype=np.int8, na_value=0))
-        new[column] = nullable_int8(np.where(after, confirmed[j], within), after & ~confirmed[j])
+        values = atop.columns[atop_column].to_numpy(dtype=np.int8, na_value=0)  # a copy: ATOP's stays as it is
+        values[rows] = confirmed[j]
+        missing = after.copy()
+        missing[rows] = ~confirmed[j]
+        new[column] = nullable_int8(values, missing)
     return Added(new, _source(atop.source, coverage_year, register, entries))
 
 
