@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from foedus.network.answers import ChangeRecord as Change
 from foedus.network.answers import Diff, TriadSide
@@ -22,6 +22,8 @@ from foedus.query.history import Period
 from foedus.query.organizations import Membership, Memberships, Organization
 from foedus.query.states import StateEntry, StateLookup
 from foedus.query.treaty import Treaty, TreatyMember
+from foedus.scenario.request import ScenarioRequest  # the library's own request and result types
+from foedus.scenario.result import ScenarioResult
 
 
 class Open(BaseModel):
@@ -62,70 +64,6 @@ class Source(Open):
 
 
 
-
-
-
-
-class ScenarioRequest(BaseModel):
-    """A scenario: attackers, targets, date and the facts that settle conditions (see README)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    attackers: list[str] = Field(min_length=1, max_length=20, description="Names or codes of the attacker(s)")
-    targets: list[str] = Field(min_length=1, max_length=20, description="Names or codes of the target(s)")
-    on: str | None = Field(None, description="Date YYYY-MM-DD (default: today)")
-    rounds: int = Field(1, ge=1, le=10, description="Escalation rounds")
-    mode: Literal["legal", "chain"] = "legal"
-    where: str | None = Field(None, description="Where the fighting is: a state, or region:NAME")
-    provoked: bool | None = None
-    requested: bool | None = None
-    assume_in_force: bool = False
-    reliability: float | None = Field(None, ge=0, le=1, description="Monte Carlo: probability an obligation holds")
-    draws: int = Field(10_000, ge=100, le=200_000, description="Monte Carlo draws")
-    seed: int = Field(0, ge=0, description="Monte Carlo seed")
-
-
-class Step(Open):
-    from_ccode: int
-    to_ccode: int
-    obligation: str
-    treaty_id: str
-    treaty_name: str | None
-    article: str | None
-    source: Source
-    round: int
-
-
-class ScenarioState(Open):
-    ccode: int
-    name: str
-    side: Literal["attacker", "target"]
-    status: str
-    round: int
-    joins: bool
-    conditions: list[dict]
-    path: list[Step]
-    conflicts: list[str]
-    explanation: str
-
-
-class Party(Open):
-    ccode: int
-    name: str
-
-
-class ScenarioResult(Open):
-    on: str
-    mode: str
-    rounds: int
-    facts: dict
-    attackers: list[Party]
-    targets: list[Party]
-    states: list[ScenarioState]
-    released: list[ScenarioState]
-    unknown: list[dict]
-    sides: dict
-    monte_carlo: dict | None = None
 
 
 

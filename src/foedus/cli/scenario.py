@@ -1,4 +1,8 @@
-"""`foedus scenario` and `foedus sweep`: the casus foederis engine on the command line."""
+"""`foedus scenario` and `foedus sweep`: the casus foederis engine on the command line.
+
+Parsing, bounds and the JSON form live in the library (`foedus.scenario.request`, `foedus.scenario.result`);
+this module only turns options into a request and renders the typed result.
+"""
 
 from __future__ import annotations
 
@@ -6,69 +10,86 @@ import os
 from pathlib import Path
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from foedus.cli.common import DbOption, JsonOption, OnOption, console, fail, print_json, store
-from foedus.dates import parse_date
-from foedus.naming import StateNames
-from foedus.scenario import Scenario, ScenarioContext, run_scenario
-from foedus.scenario.montecarlo import monte_carlo
-from foedus.scenario.sweep import sweep as run_sweep
+from foedus.cli.common import DbOption, JsonOption, OnOption, console, print_json, store
 
 STATUS_STYLE = {"obliged": "bold red", "offense": "bold magenta", "conflicted": "bold yellow", "conditional": "yellow",
                 "consultation": "cyan", "neutrality": "green", "nonaggression": "dim"}
+SHOWN = ("obliged", "offense", "conflicted", "conditional")
 
 
-def _states(names: StateNames, texts: list[str], option: str) -> tuple[int, ...]:
-    codes = []
-    for text in texts:
-        for part in text.split(","):
-            if part.strip():
-                codes.append(names.resolve(part.strip()).code)
-    if not codes:
-        fail(f"{option}: name at least one state")
-    return tuple(dict.fromkeys(codes))
+def _capability_line(side: str, info) -> str:
+    cap = info.capability
+    if cap.year is None:
+        return f"{side}: {len(info.members)} states; no capability data"
+    stale = " [yellow](older than the scenario date)[/]" if cap.stale else ""
+    return (f"{side}: {len(info.members)} states, combined CINC {cap.cinc:.3f} "
+            f"({cap.source}, latest year {cap.year}){stale}")
 
 
-def _where(names: StateNames, text: str | None):
-    if text is None:
-        return None
-    if text.lower().startswith("region:"):
-        return text.split(":", 1)[1].strip()
-    return names.resolve(text).code
+def _render_states(result, show_all: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in ("round", "state", "side", "status", "odds", "why"):
+        table.add_column(column, overflow="fold")
+    shown = [s for s in result.states if show_all or s.status in SHOWN]
+    for s in shown:
+        style = STATUS_STYLE.get(s.status, "")
+        odds = "" if s.probability is None else f"{s.probability:.0%}"
+        table.add_row(str(s.round), escape(f"{s.name} ({s.ccode})"), s.side, f"[{style}]{s.status}[/]", odds,
+                      escape(s.explanation))
+    console.print(table if shown else "No state is obliged or conditionally obliged to act.")
+    hidden = len(result.states) - len(shown)
+    if hidden:
+        console.print(f"{hidden} more state(s) owe only consultation, neutrality or non-aggression (--all lists them).")
 
 
-def _reliability(text: str) -> float | dict:
-    """'0.75' or 'defense=0.8,offense=0.6'."""
-    try:
-        if "=" not in text:
-            return float(text)
-        table = {}
-        for part in text.split(","):
-            kind, _, value = part.partition("=")
-            if kind.strip() not in ("defense", "offense"):
-                raise ValueError(f"unknown obligation type '{kind.strip()}' (defense, offense)")
-            table[kind.strip()] = float(value)
-        return table
-    except ValueError as exc:
-        fail(f"--reliability: '{text}' is not a probability or a table like defense=0.8,offense=0.6 ({exc})")
+def _render_monte_carlo(mc) -> None:
+    console.print(f"Monte Carlo: {mc.draws} draws, seed {mc.seed}, reliability {mc.reliability}")
+    for side in ("attacker", "target"):
+        d = mc.coalition_size[side]
+        console.print(f"  {side} coalition size: mean {d.mean:.2f}, 5–95%: {d.p5:.0f}–{d.p95:.0f}")
+    for s in mc.states[:15]:
+        console.print(f"  {s.name} ({s.ccode}): joins target side {s.p_join_target:.1%}, "
+                      f"attacker side {s.p_join_attacker:.1%}")
+    console.print(f"  reliability default from {mc.reliability_source}")
 
 
-def _capability_line(side: str, info: dict) -> str:
-    cap = info["capability"]
-    if cap["year"] is None:
-        return f"{side}: {len(info['members'])} states; no capability data"
-    stale = " [yellow](older than the scenario date)[/]" if cap["stale"] else ""
-    return (f"{side}: {len(info['members'])} states, combined CINC {cap['cinc']:.3f} "
-            f"({cap['source']}, latest year {cap['year']}){stale}")
+def render(result, show_all: bool = False) -> None:
+    """The scenario result as rich text (the JSON form is `result.to_json()`)."""
+    from rich.markup import escape
+
+    parties = lambda group: ", ".join(f"{p.name} ({p.ccode})" for p in group)  # noqa: E731
+    console.print(f"[bold]{escape(parties(result.attackers))}[/] attacks [bold]{escape(parties(result.targets))}[/] "
+                  f"on {result.on} — mode {result.mode}, {result.rounds} round(s)")
+    _render_states(result, show_all)
+    for note in result.notes or []:
+        console.print(f"[cyan]note:[/] {escape(note)}")
+    for supporter in result.supporters or []:
+        findings = "; ".join(supporter.findings) or "no treaty wording bears on it"
+        console.print(f"[cyan]supporter[/] {escape(supporter.name)} ({supporter.ccode}), supporting the "
+                      f"{supporter.supports} side: {escape(findings)}")
+    if result.unknown:
+        console.print(f"[yellow]{len(result.unknown)} commitment(s) toward the parties were in force at the end "
+                      "of their dataset's coverage and are not counted (later status unknown; --assume-in-force "
+                      "counts them).[/]")
+    for side in ("attacker", "target"):
+        console.print(_capability_line(f"{side} side", result.sides[side]))
+    if result.monte_carlo is not None:
+        _render_monte_carlo(result.monte_carlo)
 
 
 def scenario(
-    attack: list[str] = typer.Option(..., "--attack", help="Attacker(s): names or codes, repeat or comma-separate"),
-    target: list[str] = typer.Option(..., "--target", help="Target(s)"),
+    attack: list[str] = typer.Option(
+        ..., "--attack", help="Attacker(s): names, codes or an organization (NATO); repeat the option, or separate "
+        "with ';' (or ',' when every part is a name)"),
+    target: list[str] = typer.Option(..., "--target", help="Target(s), as --attack"),
+    supporters: list[str] = typer.Option(
+        [], "--supporters", help="States arming or funding a belligerent without fighting (reported separately)"),
     on: str = OnOption,
-    rounds: int = typer.Option(1, "--rounds", min=1, max=10, help="Escalation rounds"),
+    rounds: int = typer.Option(1, "--rounds", help="Escalation rounds (1 to 10)"),
     mode: str = typer.Option("legal", "--mode", help="legal or chain (see README)"),
     where: str = typer.Option(None, "--where", help="Where the fighting is: a state, or region:NAME"),
     provoked: bool = typer.Option(None, "--provoked/--not-provoked", help="Did the target provoke the attack?"),
@@ -80,90 +101,71 @@ def scenario(
         None, "--reliability",
         help="Monte Carlo: probability an obligation is honoured, e.g. 0.75, or per type: defense=0.8,offense=0.6",
     ),
-    draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws"),
-    seed: int = typer.Option(0, "--seed", help="Monte Carlo seed"),
+    draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws (1 to 1,000,000)"),
+    seed: int = typer.Option(0, "--seed", help="Monte Carlo seed (0 or more)"),
     show_all: bool = typer.Option(False, "--all", help="Also list consultation, neutrality and non-aggression states"),
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
     """Who is obliged to act when TARGET is attacked by ATTACK on a date, and why."""
+    from foedus.scenario import ScenarioContext
+    from foedus.scenario.actors import organization_members
+    from foedus.scenario.request import ScenarioRequest
+
+    request = ScenarioRequest(
+        attackers=attack, targets=target, supporters=supporters, on=on, rounds=rounds, mode=mode, where=where,
+        provoked=provoked, requested=requested, assume_in_force=assume_in_force, reliability=reliability,
+        draws=draws, seed=seed,
+    )
+    request.check(cli=True)  # bounds first: no database needed to refuse --draws 0
     with store(db) as con:
-        day = parse_date(on, "--on")
-        names = StateNames(con)
-        model = Scenario(
-            on=day, attackers=_states(names, attack, "--attack"), targets=_states(names, target, "--target"),
-            where=_where(names, where), provoked=provoked, requested=requested, rounds=rounds, mode=mode,
-            assume_in_force=assume_in_force,
-        )
-        context = ScenarioContext(con, day)
-        typed = run_scenario(context, model)
-        if reliability is not None:
-            typed.monte_carlo = monte_carlo(context, model, draws=draws, reliability=_reliability(reliability),
-                                            seed=seed)
-        result = typed.to_json()
-        if as_json:
-            print_json(result)
-            return
-        parties = lambda side: ", ".join(f"{p['name']} ({p['ccode']})" for p in result[side])  # noqa: E731
-        console.print(f"[bold]{parties('attackers')}[/] attacks [bold]{parties('targets')}[/] on {result['on']} "
-                      f"— mode {mode}, {rounds} round(s)")
-        table = Table(show_lines=False)
-        for column in ("round", "state", "side", "status", "why"):
-            table.add_column(column, overflow="fold")
-        shown = [s for s in result["states"] if show_all or s["status"] in ("obliged", "offense", "conflicted",
-                                                                                "conditional")]
-        for s in shown:
-            style = STATUS_STYLE.get(s["status"], "")
-            table.add_row(str(s["round"]), escape(f"{s['name']} ({s['ccode']})"), s["side"],
-                          f"[{style}]{s['status']}[/]", escape(s["explanation"]))
-        console.print(table if shown else "No state is obliged or conditionally obliged to act.")
-        hidden = len(result["states"]) - len(shown)
-        if hidden:
-            console.print(f"{hidden} more state(s) owe only consultation, neutrality or non-aggression "
-                          "(--all lists them).")
-        if result["unknown"]:
-            console.print(f"[yellow]{len(result['unknown'])} commitment(s) toward the parties were in force at the end "
-                          "of their dataset's coverage and are not counted (later status unknown; --assume-in-force "
-                          "counts them).[/]")
-        for side in ("attacker", "target"):
-            console.print(_capability_line(f"{side} side", result["sides"][side]))
-        if "monte_carlo" in result:
-            mc = result["monte_carlo"]
-            console.print(f"Monte Carlo: {mc['draws']} draws, seed {mc['seed']}, reliability {mc['reliability']}")
-            for side in ("attacker", "target"):
-                d = mc["coalition_size"][side]
-                console.print(f"  {side} coalition size: mean {d['mean']:.2f}, 5–95%: {d['p5']:.0f}–{d['p95']:.0f}")
-            for s in mc["states"][:15]:
-                console.print(f"  {s['name']} ({s['ccode']}): joins target side {s['p_join_target']:.1%}, "
-                              f"attacker side {s['p_join_attacker']:.1%}")
-            console.print(f"  reliability default from {mc['reliability_source']}")
+        from foedus.naming import StateNames
+
+        plan = request.plan(StateNames(con), cli=True, organizations=organization_members(con))
+        result = request.run(ScenarioContext(con, plan.scenario.on), plan)
+    if as_json:
+        print_json(result.to_json())
+        return
+    render(result, show_all)
 
 
 def sweep(
     on: str = OnOption,
-    rounds: int = typer.Option(1, "--rounds", min=1, max=10),
+    rounds: int = typer.Option(1, "--rounds", help="Escalation rounds (1 to 10)"),
     mode: str = typer.Option("legal", "--mode"),
     out: Path = typer.Option(None, "--out", help="CSV of every ordered pair"),
     top: int = typer.Option(10, "--top"),
     db: str = DbOption,
 ) -> None:
-    """Every ordered (attacker, target) pair among system members on a date: unconditional joiners."""
+    """Every ordered (attacker, target) pair among system members on a date: joiners bound whoever fights."""
+    from rich.table import Table
+
+    from foedus.dates import parse_date
+    from foedus.naming import StateNames
+    from foedus.scenario.request import ScenarioRequest
+    from foedus.scenario.rules import mode as check_mode
+    from foedus.scenario.sweep import sweep as run_sweep
+
+    ScenarioRequest(attackers=["-"], targets=["-"], rounds=rounds, mode=mode).check(cli=True)
+    check_mode(mode)
     with store(db) as con:
         frame = run_sweep(con, parse_date(on, "--on"), rounds=rounds, mode=mode)
-        if out:
-            tmp = Path(f"{out}.tmp")
-            frame.to_csv(tmp, index=False)
-            os.replace(tmp, out)
         names = StateNames(con)
-        console.print(f"{len(frame)} ordered pairs; mean joiners defending the target: "
-                      f"{frame.joiners_target_side.mean():.2f}")
-        table = Table(title=f"Targets drawing the most unconditional defenders ({mode}, {rounds} round(s))")
-        for column in ("attacker", "target", "defenders", "joining attacker"):
-            table.add_column(column)
-        for r in frame.sort_values("joiners_target_side", ascending=False).head(top).to_dict("records"):
-            table.add_row(names.name(r["attacker"]), names.name(r["target"]), str(r["joiners_target_side"]),
-                          str(r["joiners_attacker_side"]))
-        console.print(table)
+    if out:
+        tmp = Path(f"{out}.tmp")
+        frame.to_csv(tmp, index=False)
+        os.replace(tmp, out)
+    console.print(f"{len(frame)} ordered pairs; mean joiners defending the target: "
+                  f"{frame.joiners_target_side.mean():.2f}")
+    table = Table(title=f"Targets drawing the most defenders ({mode}, {rounds} round(s))")
+    for column in ("attacker", "target", "defenders", "joining attacker"):
+        table.add_column(column)
+    ordered = frame.sort_values(["joiners_target_side", "joiners_attacker_side", "attacker", "target"],
+                                ascending=[False, True, True, True])
+    for r in ordered.head(top).to_dict("records"):
+        table.add_row(names.name(r["attacker"]), names.name(r["target"]), str(r["joiners_target_side"]),
+                      str(r["joiners_attacker_side"]))
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

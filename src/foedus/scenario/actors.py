@@ -9,3 +9,8 @@ def attacker_notes(context, scenario) -> list[str]:
 
 def judge_supporters(context, scenario) -> list:
     return []
+
+
+def organization_members(con):
+    """An expander for ScenarioRequest.plan: None for now (organizations as actors come next)."""
+    return None

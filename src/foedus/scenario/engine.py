@@ -75,6 +75,8 @@ def source_label(link: Link) -> str:
     if source["kind"] == "dataset":
         number = link.treaty_id.split(":", 1)[-1]
         return f"{source['dataset']} {number}" if source["dataset"] == "ATOP" else link.treaty_id
+    if source["kind"] == "supposition":  # a what-if overlay's fact (foedus.suppose)
+        return f"HYPOTHETICAL: {source.get('text') or source.get('entry')}"
     return f"register {source.get('entry') or link.treaty_id}"
 
 
