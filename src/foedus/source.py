@@ -6,7 +6,9 @@
 * a dataset fact: ``{"kind": "dataset", "dataset", "version", "file", "line"}``;
 * a register fact: ``{"kind": "register", "dataset" (the register file), "version" (the register's
   checked date), "entry", "checked", "citation", "replaced_by"}`` with only the fields that are known,
-  in that order (``citation`` is the entry's citations joined by `` | ``).
+  in that order (``citation`` is the entry's citations joined by `` | ``);
+* a supposed fact (:mod:`foedus.suppose`, a what-if overlay): ``{"kind": "supposition", "hypothetical": true,
+  "entry": "supposition:N", "text": "PRK joins CSTO from 2025-01-01"}``; its text form starts ``HYPOTHETICAL:``.
 
 Its one text form is :meth:`Source.text` (also ``str(source)``): ``ATOP 4.01, atop4_01_member_level.csv
 line 1334`` or ``register russia-dprk-2024 (dprk.yaml): <first citation> (+2 more)``.
@@ -20,6 +22,8 @@ from typing import Any, Literal
 
 SEPARATOR = " | "
 _REGISTER_FIELDS = ("dataset", "version", "entry", "checked", "citation", "replaced_by")
+SUPPOSITION = "supposition"
+"""The register file name and entry prefix (``supposition:N``) of rows a what-if overlay writes."""
 
 
 def _clean(value) -> Any:
@@ -36,7 +40,7 @@ def _clean(value) -> Any:
 
 @dataclass(frozen=True)
 class Source:
-    kind: Literal["dataset", "register"]
+    kind: Literal["dataset", "register", "supposition"]
     dataset: str | None = None
     version: str | None = None
     file: str | None = None
@@ -56,6 +60,8 @@ class Source:
     def register(cls, dataset: str | None = None, entry: str | None = None, citation: str | None = None,
                  version=None, checked=None, replaced_by: str | None = None) -> Source:
         citation = _clean(citation)
+        if _clean(dataset) == SUPPOSITION or str(_clean(entry) or "").startswith(SUPPOSITION + ":"):
+            return cls.supposition(_clean(entry), citation)
         citations = tuple(c for c in citation.split(SEPARATOR) if c) if isinstance(citation, str) else ()
         checked, version = _clean(checked), _clean(version)
         if checked is not None:
@@ -64,6 +70,11 @@ class Source:
             checked = checked.isoformat() if isinstance(checked, dt.date) else str(checked)
         return cls("register", _clean(dataset), None if version is None else str(version), None, None,
                    _clean(entry), citations, checked, _clean(replaced_by))
+
+    @classmethod
+    def supposition(cls, entry: str | None, text: str | None) -> Source:
+        """A fact a what-if overlay supposes (:mod:`foedus.suppose`): never a citation, only its text."""
+        return cls(SUPPOSITION, SUPPOSITION, None, None, None, entry, (text,) if text else ())
 
     @classmethod
     def from_row(cls, row, prefix: str = "source_") -> Source:
@@ -81,8 +92,10 @@ class Source:
         """A Source from itself or from its JSON form (None stays None)."""
         if value is None or isinstance(value, Source):
             return value
-        if not isinstance(value, dict) or value.get("kind") not in ("dataset", "register"):
+        if not isinstance(value, dict) or value.get("kind") not in ("dataset", "register", SUPPOSITION):
             raise ValueError(f"not a source record: {value!r}")
+        if value["kind"] == SUPPOSITION:
+            return cls.supposition(value.get("entry"), value.get("text"))
         if value["kind"] == "dataset":
             return cls.dataset_line(value["dataset"], value.get("version"), value["file"], value["line"])
         return cls.register(value.get("dataset"), value.get("entry"), value.get("citation"),
@@ -100,6 +113,8 @@ class Source:
         if self.kind == "dataset":
             return {"kind": "dataset", "dataset": self.dataset, "version": self.version, "file": self.file,
                     "line": self.line}
+        if self.kind == SUPPOSITION:
+            return {"kind": SUPPOSITION, "hypothetical": True, "entry": self.entry, "text": self.citation}
         out: dict = {"kind": "register"}
         for name in _REGISTER_FIELDS:
             value = self.citation if name == "citation" else getattr(self, name)
@@ -111,6 +126,8 @@ class Source:
         """The one human-readable form of a source."""
         if self.kind == "dataset":
             return f"{self.dataset} {self.version}, {self.file} line {self.line}"
+        if self.kind == SUPPOSITION:
+            return f"HYPOTHETICAL: {self.citation or self.entry}"
         where = " ".join(x for x in (self.entry, f"({self.dataset})" if self.dataset and self.entry else self.dataset)
                          if x)
         out = f"register {where}".rstrip()
@@ -137,7 +154,8 @@ class Source:
             "type": "object",
             "description": "Where a fact comes from: a dataset line or a register entry (see foedus.source)",
             "properties": {
-                "kind": {"enum": ["dataset", "register"]}, "dataset": {"type": "string"},
+                "kind": {"enum": ["dataset", "register", "supposition"]}, "dataset": {"type": "string"},
+                "hypothetical": {"type": "boolean"}, "text": {"type": "string"},
                 "version": {"type": "string"}, "file": {"type": "string"}, "line": {"type": "integer"},
                 "entry": {"type": "string"}, "checked": {"type": "string"}, "citation": {"type": "string"},
                 "replaced_by": {"type": "string"},

@@ -428,6 +428,11 @@ def _assemble(con, fingerprint: str) -> Intervals:
     treaties = look["treaties"].reindex(a.pair_id.to_numpy())
     conf = look["confirmed"].reindex(pairs.confirmed_by.to_numpy())
     b_register = (b.source_kind == "register") & (a.source_kind != "register")
+    # a pair that exists only because its partner's row is supposed (foedus.suppose) takes that supposition as its
+    # source, so the answer says it is hypothetical
+    own = a[[c for c in a.columns if c.startswith("source_")]].copy()
+    supposed = ((b.source_dataset == "supposition") & (a.source_dataset != "supposition")).to_numpy()
+    own.loc[supposed] = b.loc[supposed, own.columns].to_numpy()
     unknown = pairs.status == "unknown_after_coverage"
     coverage_source = np.where(
         unknown & ~pairs.a_past,
@@ -454,13 +459,13 @@ def _assemble(con, fingerprint: str) -> Intervals:
             "confirmed_by": pairs.confirmed_by.to_numpy(),
             "treaty_name": [names.get(t) for t in tids],
             "treaty_dataset": treaties.dataset.to_numpy(),
-            "source_kind": a.source_kind.to_numpy(),
-            "source_dataset": a.source_dataset.to_numpy(),
-            "source_version": a.source_version.to_numpy(),
-            "source_file": a.source_file.to_numpy(),
-            "source_line": a.source_line.to_numpy(),
-            "source_entry": a.source_entry.to_numpy(),
-            "source_citation": a.source_citation.to_numpy(),
+            "source_kind": own.source_kind.to_numpy(),
+            "source_dataset": own.source_dataset.to_numpy(),
+            "source_version": own.source_version.to_numpy(),
+            "source_file": own.source_file.to_numpy(),
+            "source_line": own.source_line.to_numpy(),
+            "source_entry": own.source_entry.to_numpy(),
+            "source_citation": own.source_citation.to_numpy(),
             "partner_entry": b.source_entry.where(b_register, None).to_numpy(),
             "partner_citation": b.source_citation.where(b_register, None).to_numpy(),
             "coverage_source": coverage_source,

@@ -286,7 +286,8 @@ def run_scenario(context: ScenarioContext, scenario: Scenario, reliability: Reli
     for side in SIDES:
         members = sorted(war.side(side))
         sides[side] = Side(members=members, capability=Capability(**context.cinc(members)))
-    notes = attacker_notes(context, scenario)
+    joined = {s for s, b in war.belligerents.items() if b.round > 0}
+    notes = attacker_notes(context, scenario, joined)
     return ScenarioResult(
         on=scenario.on.isoformat(), mode=scenario.mode, rounds=scenario.rounds,
         facts=ScenarioFacts(where=scenario.where, provoked=scenario.provoked, requested=scenario.requested,
@@ -296,5 +297,5 @@ def run_scenario(context: ScenarioContext, scenario: Scenario, reliability: Reli
         states=[o for o in ordered if o.status != "released"],
         released=[o for o in ordered if o.status == "released"],
         unknown=unknown, sides=sides, notes=notes or None,
-        supporters=judge_supporters(context, scenario) if scenario.supporters else None,
+        supporters=judge_supporters(context, scenario, ordered) if scenario.supporters else None,
     )

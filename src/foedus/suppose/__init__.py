@@ -1,0 +1,25 @@
+"""What-if overlays: suppose facts (a state joins or leaves an organization or treaty, a new treaty, a treaty's end,
+a suspension) and ask any question of the supposed world; the store is never written.
+
+>>> from foedus import suppose
+>>> s = suppose.parse("PRK joins CSTO from 2025-01-01")
+>>> with suppose.apply(con, [s]) as world:          # an in-memory copy with the supposed rows
+...     organization_answer(world, "CSTO", "2025-06-01")
+>>> suppose.compare(con, [s], "org", name="CSTO", on="2025-06-01").text()
+
+Grammar: :mod:`foedus.suppose.grammar`; how the facts are written: :mod:`foedus.suppose.overlay`; side-by-side
+answers: :mod:`foedus.suppose.compare`.
+"""
+
+from foedus.suppose.grammar import FORMS, Supposition, load_file, parse, parse_many
+from foedus.suppose.overlay import Applied, applied, apply, copy_store, write
+
+__all__ = ["FORMS", "Applied", "Supposition", "applied", "apply", "compare", "copy_store", "load_file", "parse",
+           "parse_many", "write"]
+
+
+def compare(con, suppositions, question: str, **arguments):
+    """The answer to `question` in the real and the supposed world side by side (see :mod:`foedus.suppose.compare`)."""
+    from foedus.suppose.compare import compare as run
+
+    return run(con, suppositions, question, **arguments)
