@@ -8,7 +8,7 @@ a suspension) and ask any question of the supposed world; the store is never wri
 >>> suppose.compare(con, [s], "org", name="CSTO", on="2025-06-01").text()
 
 Grammar: :mod:`foedus.suppose.grammar`; how the facts are written: :mod:`foedus.suppose.overlay`; side-by-side
-answers: :mod:`foedus.suppose.compare`.
+answers: :mod:`foedus.suppose.sidebyside`.
 """
 
 from foedus.suppose.grammar import FORMS, Supposition, load_file, parse, parse_many
@@ -19,7 +19,7 @@ __all__ = ["FORMS", "Applied", "Supposition", "applied", "apply", "compare", "co
 
 
 def compare(con, suppositions, question: str, **arguments):
-    """The answer to `question` in the real and the supposed world side by side (see :mod:`foedus.suppose.compare`)."""
-    from foedus.suppose.compare import compare as run
+    """The answer to `question` in the real and the supposed world side by side (:mod:`foedus.suppose.sidebyside`)."""
+    from foedus.suppose.sidebyside import compare as run
 
     return run(con, suppositions, question, **arguments)

@@ -395,38 +395,46 @@ class _Writer:
                 {"a": a, "b": b, "on": s.start},
             ).fetchall()
             tids = [t for (t,) in both]
-        done = []
+        done, skipped = [], []
         for k, tid in enumerate(tids):
             live = self.live(tid, s.start)
             members = set(live.member.astype(int))
             if not {a, b} <= members:
                 continue
             if members != {a, b}:
-                raise _fail(s, f"{tid} has {len(members)} members on {s.start}: suspending one pair inside a "
-                               "multilateral treaty is not supported; suppose that one of them leaves it instead")
+                if s.subject:
+                    raise _fail(s, f"{tid} has {len(members)} members on {s.start}: suspending one pair inside a "
+                                   "multilateral treaty is not supported; suppose that one of them leaves it instead")
+                skipped.append(tid)
+                continue
             self.terminate(n, k, s, tid, [a, b], s.start, source_id)
             if s.until:
                 self.resume(n, k, s, tid, live, source_id)
             done.append(tid)
         if not done:
-            raise _fail(s, f"{self.abbr(a)} and {self.abbr(b)} share no treaty in force on {s.start}")
+            more = f" (only multilateral ones: {', '.join(skipped)}; name one of them to see why)" if skipped else ""
+            raise _fail(s, f"{self.abbr(a)} and {self.abbr(b)} share no bilateral treaty in force on {s.start}{more}")
         applied.treaty_id = done[0]
         applied.facts.append(f"{', '.join(done)} suspended between {self.abbr(a)} and {self.abbr(b)} from "
                              f"{s.start}" + (f", resumed {s.until}" if s.until else ""))
+        if skipped:
+            applied.facts.append(f"not suspended (multilateral): {', '.join(skipped)}")
 
     def resume(self, n: int, k: int, s: Supposition, tid: str, live: pd.DataFrame, source_id: int) -> None:
+        from foedus.query.treaty_names import treaty_names
+
         new = f"reg:{SUPPOSITION}-{n}-resumed-{k}"
         self.copy.execute(
             """INSERT INTO treaties SELECT * REPLACE (
                    $new AS treaty_id, 'register' AS dataset, $version AS version,
-                   coalesce(name, treaty_id) || ' (resumed, hypothetical)' AS name, $until AS begin_date,
+                   $name || ' (resumed, hypothetical)' AS name, $until AS begin_date,
                    'day' AS begin_precision, NULL::DATE AS coverage_end,
                    json_object('articles', json_extract(attributes, '$.articles'), 'checked', $version,
                                'notes', $label, 'resumes', treaty_id) AS attributes,
                    $source AS source_id)
                FROM treaties WHERE treaty_id = $tid""",
             {"new": new, "version": s.until.isoformat(), "until": s.until, "label": s.label, "source": source_id,
-             "tid": tid},
+             "tid": tid, "name": treaty_names(self.base).get(tid) or tid},
         )
         for cid in live.commitment_id:
             self.copy.execute(
