@@ -19,6 +19,11 @@ errors = Console(stderr=True)
 DbOption = typer.Option(None, "--db", help="DuckDB file (default: FOEDUS_DB or ~/.local/share/foedus/foedus.duckdb)")
 JsonOption = typer.Option(False, "--json", help="Print JSON (a stable contract) instead of a table.")
 OnOption = typer.Option(None, "--on", help="Date YYYY-MM-DD (default: today).")
+SupposeOption = typer.Option(
+    None, "--suppose", help='What-if (repeatable): answer in a supposed world, e.g. "PRK joins CSTO from 2025-01-01", '
+    '"defense RUS CHN from 2026-01-01", "ARM leaves CSTO 2026-01-01" (README: Suppositions). The store is not changed.')
+SupposeFileOption = typer.Option(None, "--suppose-file", help="What-if: a YAML list of suppositions (see --suppose).")
+CompareOption = typer.Option(False, "--compare", help="With --suppose: the real and the supposed world side by side.")
 
 
 def fail(message: str, code: int = 2):
@@ -28,10 +33,14 @@ def fail(message: str, code: int = 2):
 
 
 @contextmanager
-def store(db: str | None, write: bool = False):
+def store(db: str | None, write: bool = False, suppose: list[str] | None = None, suppose_file=None):
     """Open the store read-only (``write=True`` only for the rare writer; imports use
     :func:`foedus.store.build.rebuild` instead). Foedus errors become one line and exit 2; anything else
-    reaches the root command, which reports it as a bug."""
+    reaches the root command, which reports it as a bug.
+
+    `suppose` (``--suppose`` texts) and `suppose_file` (``--suppose-file``): yield an in-memory copy of the store
+    with the suppositions applied (:func:`foedus.suppose.apply`); the store itself is never written. A line on
+    stderr says which world is answered."""
     from foedus.store import connect
 
     try:
@@ -39,11 +48,31 @@ def store(db: str | None, write: bool = False):
     except FoedusError as exc:
         fail(str(exc))
     try:
-        yield con
+        if suppose or suppose_file:
+            from foedus.suppose import applied, apply, parse_many
+
+            with apply(con, parse_many(suppose, suppose_file)) as world:
+                for item in applied(world):
+                    errors.print(f"{item['label']} ({'; '.join(item['facts'])})", style="yellow", markup=False,
+                                 highlight=False, soft_wrap=True)
+                yield world
+        else:
+            yield con
     except FoedusError as exc:
         fail(str(exc))
     finally:
         con.close()
+
+
+def show_comparison(con, suppose, suppose_file, question: str, as_json: bool, **arguments) -> None:
+    """``--compare``: `question` in the real world (`con`) and under the suppositions, side by side."""
+    from foedus.suppose import compare, parse_many
+
+    result = compare(con, parse_many(suppose, suppose_file), question, **arguments)
+    if as_json:
+        print_json(result.to_json())
+    else:
+        console.print(result.text(), markup=False, highlight=False, soft_wrap=True)
 
 
 def print_json(payload) -> None:
