@@ -85,6 +85,19 @@ class ScenarioContext:
         ).df().set_index("code")
         nmc = con.execute("SELECT version FROM imports WHERE dataset = 'COW NMC'").fetchone()
         self.nmc_version = nmc[0] if nmc else None
+        self.wording = self._wording(con)
+
+    @staticmethod
+    def _wording(con) -> dict[str, dict[str, str]]:
+        """The treaty's own wording of each obligation, where the register quotes it (`condition_text`)."""
+        out = {}
+        for tid, attributes in con.execute(
+            "SELECT treaty_id, attributes FROM treaties WHERE attributes LIKE '%condition_text%'"
+        ).fetchall():
+            text = _articles(attributes).get("condition_text")
+            if isinstance(text, dict):
+                out[tid] = {k: v for k, v in text.items() if isinstance(v, str)}
+        return out
 
     @classmethod
     def from_links(cls, on: dt.date, links: list[Link], names, capabilities: pd.DataFrame | None = None,
@@ -101,6 +114,7 @@ class ScenarioContext:
         empty = pd.DataFrame({"year": pd.Series(dtype=float), "cinc": pd.Series(dtype=float)})
         context.capabilities = capabilities if capabilities is not None else empty
         context.nmc_version = nmc_version
+        context.wording = {}
         return context
 
     @staticmethod

@@ -226,8 +226,22 @@ class Judge:
                     f"[{source_label(found[0].link)}]"
                 if any(c.verdict == "released" for c in active):
                     outcome.explanation += "; its military obligations do not apply here (a condition fails)"
+                outcome.explanation += self._own_attack(claims)
                 return outcome
         return None
+
+    def _own_attack(self, claims: list[Claim]) -> str:
+        """Why a defence pledge toward an attacker is not called on: it answers an attack on the ally."""
+        attackers = self.war.scenario.attackers
+        pledges = [c for c in claims if c.kind == "ally" and "defense" in c.link.obligations
+                   and c.link.to_ccode in attackers]
+        if not pledges:
+            return ""
+        names = self.context.names
+        c = pledges[0]
+        label = ", ".join(x for x in (c.link.treaty_name or c.link.treaty_id, c.link.article("defense")) if x)
+        return f"; its defence pledge to {names.abbr(c.link.to_ccode)} ({label}) does not apply: " \
+            f"{names.abbr(c.link.to_ccode)} is the attacker, and the pledge answers an attack on it"
 
     def _released(self, outcome: StateOutcome, claim: Claim) -> StateOutcome:
         outcome.side, outcome.status = claim.side, "released"

@@ -30,7 +30,7 @@ class ScenarioLimits:
 
     max_draws: int = 1_000_000
     max_rounds: int = 10
-    max_parties: int = 20     # states per list (attackers, targets, supporters), after expansion
+    max_parties: int = 60     # states per list (attackers, targets, supporters), after organizations expand
     max_items: int = 20       # items per list as given
     max_name_length: int = 100
     max_seed: int = 2**63 - 1
