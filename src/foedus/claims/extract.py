@@ -453,8 +453,9 @@ def _sentence_claim(sent, matcher, context: _Context) -> Claim | None:  # noqa: 
                      modality="may" if modal and not has("NOW") else "is", year=years[0] if years else None)
     if (has("SIGNED") or has("INFORCE") or has("ENDED")) and (dates or years):
         relation = "in_force" if has("INFORCE") else "ended" if has("ENDED") else "signed"
+        named = any(e.label_ == "TREATY" for e in treaties)  # a name the store knows: no need of context
         earlier = None if (treaty_text or len(states) >= 2) else context.treaty_for(states)
-        subjects = states if len(states) >= 2 else earlier[2] if earlier else pair_from_context(2)
+        subjects = states if len(states) >= 2 or named else earlier[2] if earlier else pair_from_context(2)
         if earlier:
             used.append("treaty")
         return claim("event", relation, subjects[:2], treaty=treaty_text or (earlier[0] if earlier else None),
