@@ -7,7 +7,19 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from foedus.cli.common import DbOption, JsonOption, OnOption, console, errors, print_json, store
+from foedus.cli.common import (
+    CompareOption,
+    DbOption,
+    JsonOption,
+    OnOption,
+    SupposeFileOption,
+    SupposeOption,
+    console,
+    errors,
+    print_json,
+    show_comparison,
+    store,
+)
 from foedus.dates import parse_date
 
 if TYPE_CHECKING:
@@ -72,11 +84,13 @@ def obligations(
     show_all: bool = typer.Option(False, "--all", help=f"Show every commitment (default: the first {TOP})"),
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Every commitment in force for STATE on a date, strongest obligation and most important partner first."""
     from foedus.query.answers import obligations_answer
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         result = obligations_answer(con, state, parse_date(on, "--on"), types=types, names=names)
         show_notes(result._notes, as_json)
@@ -102,12 +116,18 @@ def dyad(
     types: str = TypesOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
+    compare: bool = CompareOption,
 ) -> None:
     """What A owes B and what B owes A on a date (directed: asymmetric treaties differ by direction)."""
     from foedus.query.answers import dyad_answer
 
-    with store(db) as con:
+    with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         names = state_names(con)
+        if compare:
+            return show_comparison(con, suppose, suppose_file, "dyad", as_json, a=a, b=b, on=parse_date(on, "--on"),
+                                   names=names)
         result = dyad_answer(con, a, b, parse_date(on, "--on"), types=types, names=names)
         show_notes(result._notes, as_json)
         if as_json:
