@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from foedus import __version__
-from foedus.api import data, errors, invocations, network, panels, queries, register, sanctions, scenario
+from foedus.api import data, errors, invocations, mapview, network, panels, queries, register, sanctions, scenario
 from foedus.api.httpcache import ResponseCache
 from foedus.api.store import Store
 from foedus.store.schema import OBLIGATIONS
@@ -81,13 +81,15 @@ def create_app(db_path: str | None = None, token: str | None = None, data_dir: s
         yield
         store.close()
 
-    app = FastAPI(title="foedus", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="foedus", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None)  # /docs: mapview.docs_router, Swagger UI from the vendored files
     app.state.store = store
     app.state.token = token
     app.state.endpoints = {"history": True, "organizations": True, "memberships": True}
     errors.install(app)
-    for module in (queries, register, network, scenario, panels, data, invocations, sanctions):
+    for module in (queries, register, network, scenario, panels, data, invocations, sanctions, mapview):
         app.include_router(module.router, prefix="/api")
+    app.include_router(mapview.docs_router)
 
     app.mount("/", StaticFiles(directory=static_dir(), html=True), name="web")
     app.add_middleware(ResponseCache, store=store)

@@ -1,0 +1,50 @@
+"""The world map on a date (``/api/map``) and the offline API docs page (``/docs``, vendored Swagger UI)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from foedus.api import models
+from foedus.api.params import Answer, day, get_store, types
+from foedus.api.store import Store
+from foedus.network.mapview import WorldMap, world_map
+
+router = APIRouter(tags=["network"])
+docs_router = APIRouter(include_in_schema=False)
+
+DOCS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>foedus API docs</title><link rel="icon" href="data:,">
+<link rel="stylesheet" href="{root}/vendor/swagger-ui.css"></head>
+<body><main id="swagger-ui" aria-label="foedus API"></main>
+<script src="{root}/vendor/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({{url: "{root}{openapi}", dom_id: "#swagger-ui", validatorUrl: null,
+  deepLinking: true, presets: [SwaggerUIBundle.presets.apis]}});</script>
+</body></html>
+"""
+
+
+@router.get("/map", response_model=WorldMap, responses=models.ERRORS)
+async def map_view(
+    on: str | None = Query(None, description="Date YYYY-MM-DD, YYYY-MM or YYYY (default: today)"),
+    types_: str | None = Query(None, alias="types", description="Obligation types, comma-separated (default: all)"),
+    store: Store = Depends(get_store),
+    answer: Answer = Depends(),
+) -> Response:
+    """States at their capitals (COW capitals) on a date and the commitments between them as arcs: one per
+    pair, the strongest obligation (Okabe–Ito colours in `colors`) and its status tier (rule in `tiers`)."""
+    date, wanted = day(on), types(types_)
+
+    def compute():
+        with store.cursor() as cur:
+            return world_map(cur, date, wanted, names=store.names()).to_json()
+
+    return await answer(("map", date, wanted), compute)
+
+
+@docs_router.get("/docs")
+async def docs(request: Request) -> HTMLResponse:
+    """Swagger UI from the vendored files: works without a network."""
+    root = request.scope.get("root_path", "").rstrip("/")
+    return HTMLResponse(DOCS.format(root=root, openapi=request.app.openapi_url))
