@@ -233,8 +233,9 @@ def read_rivalries(path: Path) -> DatasetWrite:
         i = int(np.flatnonzero(bad)[0])
         raise table.error(i, "endyear", f"rivalry ends ({end.iloc[i]}) before it starts ({start.iloc[i]})")
     type_columns = [c for c in ("type1", "type2", "type3") if c in table.frame.columns]
-    types = [[t for t in row if t] for row in table.frame[type_columns].apply(
-        lambda s: s.str.strip().where(~s.str.strip().isin(["", "NA"]), "")).itertuples(index=False)]
+    cleaned = {c: table.text(c).where(~table.text(c).isin(["", "NA"]), "") for c in type_columns}
+    types = [[t for t in row if t] for row in zip(*cleaned.values(), strict=True)] if type_columns else \
+        [[] for _ in range(len(table))]
     frame = pd.DataFrame({
         "rivalry_id": table.numbers("rivalryno").astype("int64"), "name": table.text("rivalryname"),
         "code1": _codes(table, "ccode1"), "code2": _codes(table, "ccode2"), "start_year": start.astype("int64"),

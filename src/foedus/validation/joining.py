@@ -72,6 +72,7 @@ FEATURE_HELP = {
     "mids_against_other": "log(1 + MIDs in the prior 10 years against the other side)",
     "mids_against_side": "log(1 + MIDs in the prior 10 years against the side)",
     "post1945": "the war began in 1945 or later",
+    "log_system_size": "log of the number of COW system members on the day (more states, fewer joiners each)",
 }
 FEATURES = tuple(FEATURE_HELP)
 
@@ -193,6 +194,7 @@ def features_for(data: FeatureData, on: dt.date, parties: dict[int, str], candid
         for tie in ties_toward(party):
             owed[side].setdefault(tie.from_ccode, []).append((party, tie))
     side_cinc = {side: sum(cinc.get(p, 0.0) for p in side_states[side]) for side in SIDES}
+    log_system_size = math.log(max(len(data.members(on)), 1))
     # second order: states owing defence to a third state Z that owes defence to the side
     defenders = {side: {s for s, ts in owed[side].items() if any("defense" in t.obligations for _p, t in ts)}
                  for side in SIDES}
@@ -246,6 +248,7 @@ def features_for(data: FeatureData, on: dt.date, parties: dict[int, str], candid
                 "mids_against_other": math.log1p(sum(opposite.get((state, p), 0) for p in side_states[other])),
                 "mids_against_side": math.log1p(sum(opposite.get((state, p), 0) for p in side_states[side])),
                 "post1945": on.year >= 1945,
+                "log_system_size": log_system_size,
             }
             rows.append({"ccode": state, "side": side, **row})
     frame = pd.DataFrame(rows, columns=["ccode", "side", *FEATURES])
