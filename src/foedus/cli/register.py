@@ -9,7 +9,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from foedus.cli.common import DbOption, JsonOption, OnOption, console, fail, print_json, store
+from foedus.cli.common import (
+    CompareOption,
+    DbOption,
+    JsonOption,
+    OnOption,
+    SupposeFileOption,
+    SupposeOption,
+    console,
+    fail,
+    print_json,
+    show_comparison,
+    store,
+)
 from foedus.cli.invocations import audit
 from foedus.cli.queries import show_notes, state_names
 from foedus.dates import parse_date
@@ -100,11 +112,13 @@ def history(
     as_json: bool = JsonOption,
     plain: bool = typer.Option(False, "--plain", help="Plain text, one period a line."),
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """The relationship's whole story: every commitment between A and B from any source, as periods."""
     from foedus.query.history import history_answer
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         periods = history_answer(con, a, b, names=names)
         show_notes(periods.notes, as_json)
@@ -131,11 +145,16 @@ def org(
     on: str = OnOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
+    compare: bool = CompareOption,
 ) -> None:
     """An organization's members and their status on a date (register)."""
     from foedus.query.organizations import organization_answer
 
-    with store(db) as con:
+    with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
+        if compare:
+            return show_comparison(con, suppose, suppose_file, "org", as_json, name=name, on=parse_date(on, "--on"))
         record = organization_answer(con, name, parse_date(on, "--on"))
         if as_json:
             print_json(record.to_json())
@@ -160,11 +179,13 @@ def memberships(
     on: str = OnOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """The organizations a state belongs to on a date, with its status in each (register)."""
     from foedus.query.organizations import memberships_answer
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         record = memberships_answer(con, state, parse_date(on, "--on"), names=names)
         if as_json:
