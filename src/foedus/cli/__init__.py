@@ -59,10 +59,13 @@ COMMANDS: dict[str, dict[str, str]] = {
     "foedus.cli.data": {"data": "Import and inspect the datasets; see when and from what the database was built."},
     "foedus.cli.panel": {"panel": "Research panels: state-years and dyad-years with alliance and capability columns."},
     "foedus.cli.sanctions": {"sanctions": "UN Security Council sanctions on the DPRK: check, view, screen trade."},
+    "foedus.cli.check": {"check": "Find the checkable claims in an article and judge them against the record."},
+    "foedus.cli.forecast": {"forecast": "A ledger of forecasts: add, list, resolve from the record, score authors."},
 }
 
 # Modules that expose a sub-app `app` rather than a `register(app)` function: module -> group name.
-SUB_APPS = {"foedus.cli.data": "data", "foedus.cli.panel": "panel", "foedus.cli.sanctions": "sanctions"}
+SUB_APPS = {"foedus.cli.data": "data", "foedus.cli.panel": "panel", "foedus.cli.sanctions": "sanctions",
+            "foedus.cli.forecast": "forecast"}
 
 
 def _module_of(name: str) -> str | None:
