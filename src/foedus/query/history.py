@@ -56,8 +56,9 @@ SELECT a.member AS from_ccode, b.member AS to_ccode, a.pair_id AS treaty_id, a.p
 FROM rows a
 JOIN rows b ON a.pair_id = b.pair_id AND a.phase = b.phase AND a.member <> b.member
 LEFT JOIN treaties t ON t.treaty_id = a.pair_id
-JOIN sources s ON s.source_id = a.source_id
 JOIN sources sb ON sb.source_id = b.source_id
+-- a period that exists only because the partner's row is supposed (foedus.suppose) is sourced to the supposition
+JOIN sources s ON s.source_id = CASE WHEN sb.dataset = 'supposition' THEN b.source_id ELSE a.source_id END
 WHERE greatest(a.entry_date, b.entry_date)
       < coalesce(least(a.effective_exit, b.effective_exit), DATE '9999-12-31')
 ORDER BY from_ccode = $b, start, a.pair_id, a.phase
