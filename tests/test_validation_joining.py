@@ -76,3 +76,18 @@ def test_predict_join_probabilities(real_store, dataset):
     assert probs[220]["target"] > probs[220]["attacker"]
     assert probs[300]["attacker"] > probs[300]["target"]
     assert all(0 < p < 1 for v in probs.values() for p in v.values())
+
+
+def test_cli_explain_packaged_model(tmp_path):
+    from typer.testing import CliRunner
+
+    from foedus.cli import app
+
+    out = CliRunner().invoke(app, ["model", "explain", "--json"])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.stdout)
+    assert payload["features"] == list(joining.FEATURES)
+    assert len(payload["coefficients"]) == len(payload["features"])
+    assert "ATOP" in payload["data_versions"] and payload["rows"] > 10000
+    bad = CliRunner().invoke(app, ["model", "explain", "--model", str(tmp_path / "none.json")])
+    assert bad.exit_code == 2 and "--model" in bad.output
