@@ -10,7 +10,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from foedus.cli.common import DbOption, JsonOption, OnOption, console, print_json, store
+from foedus.cli.common import (
+    CompareOption,
+    DbOption,
+    JsonOption,
+    OnOption,
+    SupposeFileOption,
+    SupposeOption,
+    console,
+    print_json,
+    show_comparison,
+    store,
+)
 from foedus.cli.queries import _resolve, show_notes, state_names
 from foedus.dates import parse_date
 from foedus.errors import BadInputError
@@ -42,12 +53,14 @@ def network(
     per_treaty: bool = typer.Option(False, "--per-treaty", help="One edge per treaty phase (MultiDiGraph)"),
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """The commitment graph on a date: states and who owes what to whom; export or summarise it."""
     from foedus.network.snapshot import write_graph
     from foedus.network.view import network as network_answer
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         result, graph = network_answer(con, parse_date(on, "--on"), parse_obligation_types(types, "--types"),
                                        per_treaty=per_treaty)
         written = [write_graph(graph, path) for path in out or []]
@@ -88,11 +101,17 @@ def triads(
     kind: str = typer.Option("closed,open", "--kind", help="closed, open or both"),
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
+    compare: bool = CompareOption,
 ) -> None:
     """Closed defense triangles and open triads (two defense sides, the third weaker), ranked and explained."""
     from foedus.network.answers import triads as triads_answer
 
-    with store(db) as con:
+    with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
+        if compare:
+            return show_comparison(con, suppose, suppose_file, "triads", as_json, on=parse_date(on, "--on"),
+                                   among=among, kinds=kind, top=top)
         found = triads_answer(con, parse_date(on, "--on"), among=among, top=top, kinds=kind)
         show_notes(found._notes, as_json)
         if as_json:
@@ -140,11 +159,13 @@ def diff(
     types: str = TypesOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Commitments begun, ended, upgraded or downgraded between two dates, with sources."""
     from foedus.network.answers import diff as diff_answer
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         result = diff_answer(con, parse_date(start, "--from"), parse_date(end, "--to"), around=around,
                              types=parse_obligation_types(types, "--types"), names=names)
@@ -196,11 +217,13 @@ def blocs(
     seed: int = typer.Option(0, "--seed", help="Louvain seed (fixed: same blocs every run)"),
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Blocs of the defense network (Louvain, fixed seed) with polarization measures, or their history."""
     from foedus.network import answers
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         if start or end:
             history = answers.bloc_history(con, start, end, step, seed=seed)
             if as_json:
