@@ -11,7 +11,18 @@ from pathlib import Path
 
 import typer
 
-from foedus.cli.common import DbOption, JsonOption, OnOption, console, print_json, store
+from foedus.cli.common import (
+    CompareOption,
+    DbOption,
+    JsonOption,
+    OnOption,
+    SupposeFileOption,
+    SupposeOption,
+    console,
+    print_json,
+    show_comparison,
+    store,
+)
 
 STATUS_STYLE = {"obliged": "bold red", "offense": "bold magenta", "conflicted": "bold yellow", "conditional": "yellow",
                 "consultation": "cyan", "neutrality": "green", "nonaggression": "dim"}
@@ -106,6 +117,9 @@ def scenario(
     show_all: bool = typer.Option(False, "--all", help="Also list consultation, neutrality and non-aggression states"),
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
+    compare: bool = CompareOption,
 ) -> None:
     """Who is obliged to act when TARGET is attacked by ATTACK on a date, and why."""
     from foedus.scenario import ScenarioContext
@@ -118,10 +132,13 @@ def scenario(
         draws=draws, seed=seed,
     )
     request.check(cli=True)  # bounds first: no database needed to refuse --draws 0
-    with store(db) as con:
+    with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         from foedus.naming import StateNames
 
         plan = request.plan(StateNames(con), cli=True, organizations=organization_members(con))
+        if compare:
+            return show_comparison(con, suppose, suppose_file, "scenario", as_json, model=plan.scenario,
+                                   runner=lambda world: request.run(ScenarioContext(world, plan.scenario.on), plan))
         result = request.run(ScenarioContext(con, plan.scenario.on), plan)
     if as_json:
         print_json(result.to_json())
@@ -136,6 +153,8 @@ def sweep(
     out: Path = typer.Option(None, "--out", help="CSV of every ordered pair"),
     top: int = typer.Option(10, "--top"),
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Every ordered (attacker, target) pair among system members on a date: joiners bound whoever fights."""
     from rich.table import Table
@@ -148,7 +167,7 @@ def sweep(
 
     ScenarioRequest(attackers=["-"], targets=["-"], rounds=rounds, mode=mode).check(cli=True)
     check_mode(mode)
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         frame = run_sweep(con, parse_date(on, "--on"), rounds=rounds, mode=mode)
         names = StateNames(con)
     if out:

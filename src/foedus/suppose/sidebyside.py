@@ -43,10 +43,10 @@ def _abbrs(names: StateNames, codes) -> str:
 # ----------------------------------------------------------------------------------------------- questions
 
 
-def _scenario(con, model, monte_carlo: dict | None = None) -> dict:
+def _scenario(con, model, runner=None) -> dict:
     from foedus.scenario import ScenarioContext, run_scenario
 
-    typed = run_scenario(ScenarioContext(con, model.on), model)
+    typed = runner(con) if runner is not None else run_scenario(ScenarioContext(con, model.on), model)
     result = typed.to_json()
     by_side: dict[str, list[int]] = {"target": [], "attacker": []}
     conditional: dict[str, list[int]] = {"target": [], "attacker": []}
@@ -174,7 +174,8 @@ def compare(con, suppositions, question: str, on: str | dt.date | None = None, n
             **arguments) -> Comparison:
     """`question` ('scenario', 'triads', 'org' or 'dyad') in the real world and under `suppositions`.
 
-    Arguments: scenario: ``model`` (a :class:`foedus.scenario.Scenario`; its date is the one compared);
+    Arguments: scenario: ``model`` (a :class:`foedus.scenario.Scenario`; its date is the one compared) and
+    optionally ``runner`` (connection -> scenario result, e.g. a request's own run);
     triads: ``among``, ``kinds``, ``top``; org: ``name``; dyad: ``a``, ``b`` (codes or names).
     """
     items = as_suppositions(suppositions)
@@ -187,7 +188,7 @@ def compare(con, suppositions, question: str, on: str | dt.date | None = None, n
     if question == "scenario":
         model = arguments["model"]
         day = model.on
-        ask = lambda c: _scenario(c, model)  # noqa: E731
+        ask = lambda c: _scenario(c, model, arguments.get("runner"))  # noqa: E731
     else:
         day = parse_date(on, "--on")
         if question == "triads":
