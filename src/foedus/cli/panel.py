@@ -11,7 +11,17 @@ from pathlib import Path
 
 import typer
 
-from foedus.cli.common import DbOption, JsonOption, console, errors, fail, print_json, store
+from foedus.cli.common import (
+    DbOption,
+    JsonOption,
+    SupposeFileOption,
+    SupposeOption,
+    console,
+    errors,
+    fail,
+    print_json,
+    store,
+)
 from foedus.errors import BadInputError
 from foedus.panels.steps import STEP_HELP, STEPS
 
@@ -40,7 +50,8 @@ def _bad(exc: BadInputError):
     fail(f"{name}: {exc.message}" + (f" ({exc.fix})" if exc.fix else ""))
 
 
-def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool) -> None:
+def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool, suppose=None,
+           suppose_file=None) -> None:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from foedus.panels.output import file_format
@@ -53,7 +64,7 @@ def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool)
         _bad(exc)
     except ValueError as exc:
         fail(str(exc))
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
         with Progress(SpinnerColumn(), *columns, console=errors, transient=as_json) as bar:
             task = bar.add_task(f"building {kind}", total=len(request.add) + 2)
@@ -86,10 +97,12 @@ def dyad_years(
     add: str = AddOption,
     db: str = DbOption,
     as_json: bool = JsonOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Dyad-years: pairs of states that are both system members on at least one common day of the year."""
     arguments = {"system": system, "directed": directed, "through": through, "since": since, "add": add}
-    _build("dyad-years", arguments, out, db, as_json)
+    _build("dyad-years", arguments, out, db, as_json, suppose, suppose_file)
 
 
 @app.command("state-years")
@@ -101,10 +114,12 @@ def state_years(
     add: str = AddOption,
     db: str = DbOption,
     as_json: bool = JsonOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """State-years: states that are system members at some point of the year."""
     arguments = {"system": system, "through": through, "since": since, "add": add}
-    _build("state-years", arguments, out, db, as_json)
+    _build("state-years", arguments, out, db, as_json, suppose, suppose_file)
 
 
 @app.command("cite")
