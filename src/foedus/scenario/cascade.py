@@ -158,29 +158,36 @@ def _draw(log_keep: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
 
 
 class _GatedRound:
-    """The gated obligations' effect in one round: who they bring in, and whom they hold back."""
+    """The gated obligations' effect in one round: who they bring in, and whom they hold back.
 
-    def __init__(self, gated: Gated, n: int, honoured: np.ndarray):
+    A loop over the (few) gated obligations, each a handful of column operations over the scenarios.
+    """
+
+    def __init__(self, gated: Gated, honoured: np.ndarray):
         self.gated, self.honoured = gated, honoured
-        self.to_src = np.zeros((len(gated), n), dtype=np.float32)
-        self.to_src[np.arange(len(gated)), gated.src] = 1
-
-    def _scatter(self, active: np.ndarray) -> np.ndarray:
-        return (active.astype(np.float32) @ self.to_src) > 0
+        self.threats = [np.flatnonzero(row) for row in gated.threats]
 
     def step(self, attacked, target_side, attacker_side, offense_called):
         g = self.gated
-        threat_attacker = (attacker_side.astype(np.float32) @ g.threats.T) > 0  # (D, G): a threat fights for
-        threat_target = (target_side.astype(np.float32) @ g.threats.T) > 0      # the attacker / target side
-        dst_t, dst_a = target_side[:, g.dst], attacker_side[:, g.dst]
-        defense, offense = self.honoured & (g.kind == DEFENSE), self.honoured & (g.kind == OFFENSE)
-        joins_t = defense & attacked[:, g.dst] & dst_t & threat_attacker
-        joins_a = (defense & attacked[:, g.dst] & dst_a & threat_target) | (
-            offense & offense_called[:, g.dst] & threat_target)
-        tie = g.kind == TIE
-        blocks_t = tie & dst_a & threat_target  # a binding alliance with a state of the attacker side
-        blocks_a = tie & dst_t & threat_attacker
-        return self._scatter(joins_t), self._scatter(joins_a), self._scatter(blocks_t), self._scatter(blocks_a)
+        joins_t, joins_a = np.zeros_like(attacked), np.zeros_like(attacked)
+        blocks_t, blocks_a = np.zeros_like(attacked), np.zeros_like(attacked)
+        for i, (kind, dst, src) in enumerate(zip(g.kind, g.dst, g.src, strict=True)):
+            on_t, on_a = target_side[:, dst], attacker_side[:, dst]
+            if not (on_t.any() or on_a.any()):
+                continue
+            threat_attacker = attacker_side[:, self.threats[i]].any(axis=1)  # a named threat fights for the
+            threat_target = target_side[:, self.threats[i]].any(axis=1)      # attacker / the target side
+            if kind == TIE:
+                blocks_t[:, src] |= on_a & threat_target  # a binding alliance with a state of the attacker side
+                blocks_a[:, src] |= on_t & threat_attacker
+                continue
+            honoured = self.honoured[:, i]
+            if kind == DEFENSE:
+                joins_t[:, src] |= honoured & attacked[:, dst] & on_t & threat_attacker
+                joins_a[:, src] |= honoured & attacked[:, dst] & on_a & threat_target
+            else:
+                joins_a[:, src] |= honoured & offense_called[:, dst] & threat_target
+        return joins_t, joins_a, blocks_t, blocks_a
 
 
 def _honoured(gated: Gated, draws: int, rng: np.random.Generator | None) -> np.ndarray:
@@ -205,7 +212,7 @@ def run_cascade(data: CascadeInput, rounds: int, mode_: str | Mode, rng: np.rand
     blockers_a = _as_float(_either(data.ally, na if rule.nonaggression_conflicts("attacker") else None))
     gated = None
     if data.gated is not None and len(data.gated):
-        gated = _GatedRound(data.gated, attacked.shape[1], _honoured(data.gated, attacked.shape[0], rng))
+        gated = _GatedRound(data.gated, _honoured(data.gated, attacked.shape[0], rng))
     for r in range(1, rounds + 1):
         offense_called = attacker_side if rule.offense_cascades else data.attackers
         new_defense = attacked & ~drawn_defense

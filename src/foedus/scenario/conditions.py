@@ -16,12 +16,15 @@ def check(link: Link, obligation: str, facts, protected: int, opponents, names) 
 
     `facts` is a :class:`rules.Facts` (or anything with a `facts` attribute, such as a Scenario).
     """
+    names_ = rules.flags_for(link.flags, obligation)
+    if not names_:
+        return []
     facts = getattr(facts, "facts", facts)
     case = rules.Case(facts, protected, link.threats, link.specthrt, frozenset(opponents), names)
     out = []
-    for name in rules.flags_for(link.flags, obligation):
+    for name in names_:
         status, reason = rules.RULES[name].settle(case)
-        out.append(Condition(obligation=obligation, name=name, status=status, reason=reason))
+        out.append(Condition.model_construct(obligation=obligation, name=name, status=status, reason=reason))
     return out
 
 

@@ -33,6 +33,7 @@ class War:
     mode: Mode
     belligerents: dict[int, Belligerent] = field(default_factory=dict)
     attacked: set[int] = field(default_factory=set)
+    _sides: dict[str, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, scenario: Scenario) -> War:
@@ -43,11 +44,14 @@ class War:
         return war
 
     def side(self, name: str) -> frozenset[int]:
-        return frozenset(s for s, b in self.belligerents.items() if b.side == name)
+        if name not in self._sides:
+            self._sides[name] = frozenset(s for s, b in self.belligerents.items() if b.side == name)
+        return self._sides[name]
 
     def join(self, outcomes: list[StateOutcome], r: int) -> None:
         for outcome in outcomes:
             self.belligerents[outcome.ccode] = Belligerent(outcome.side, r, outcome.path)
+        self._sides.clear()
         has_joiner = {side: any(b.side == side and b.round > 0 for b in self.belligerents.values()) for side in SIDES}
         for state, who in self.belligerents.items():
             if self.mode.attacked(state in self.scenario.targets, has_joiner[OTHER[who.side]]):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from foedus.store.schema import CONDITION_FLAGS
 
@@ -168,14 +169,11 @@ RULES: dict[str, ConditionRule] = {rule.name: rule for rule in (
 assert {name for _, name in CONDITION_FLAGS.values()} <= set(RULES), "a condition flag without a rule"
 
 
-def flags_for(flags, obligation: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def flags_for(flags: frozenset, obligation: str) -> tuple[str, ...]:
     """The condition names among `flags` that qualify `obligation` (sorted by flag, as reported)."""
-    out = []
-    for flag in sorted(flags):
-        family, name = CONDITION_FLAGS[flag]
-        if family in (obligation, "any"):
-            out.append(name)
-    return out
+    return tuple(CONDITION_FLAGS[flag][1] for flag in sorted(flags)
+                 if CONDITION_FLAGS[flag][0] in (obligation, "any"))
 
 
 def verdict(statuses) -> str:
