@@ -48,6 +48,7 @@ from foedus.naming import StateNames
 from foedus.query import commitments as commitments_module
 from foedus.scenario import ScenarioContext
 from foedus.store import connect
+from foedus.store.connection import open_isolated_reader, use_attached
 from foedus.store.errors import DatabaseMissingError
 
 log = logging.getLogger("foedus.api")
@@ -120,12 +121,19 @@ class LRU:
 class Handle:
     """One open database file: its connection, generation and the requests using it."""
 
-    __slots__ = ("con", "generation", "signature", "users", "retired")
+    __slots__ = ("con", "generation", "signature", "users", "retired", "attached")
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, generation: int, signature: tuple | None):
-        self.con, self.generation, self.signature = con, generation, signature
+    def __init__(self, con: duckdb.DuckDBPyConnection, generation: int, signature: tuple | None,
+                 attached: bool = True):
+        self.con, self.generation, self.signature, self.attached = con, generation, signature, attached
         self.users = 0
         self.retired = False
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self.con.cursor()
+        if self.attached:
+            use_attached(cur)
+        return cur
 
 
 _request_handle: contextvars.ContextVar[Handle | None] = contextvars.ContextVar("foedus_store_handle", default=None)
@@ -168,8 +176,10 @@ class Store:
         return handle.generation if handle is not None else -1
 
     def _open(self, signature: tuple | None) -> Handle:
-        con = connect(self.path, read_only=self.path != ":memory:", shown=self.shown)
-        handle = Handle(con, self._next_generation, signature)
+        if self.path == ":memory:":
+            handle = Handle(connect(":memory:"), self._next_generation, signature, attached=False)
+        else:  # an instance of its own: duckdb.connect(path) would hand back the old file's open instance
+            handle = Handle(open_isolated_reader(self.path, self.shown), self._next_generation, signature)
         self._next_generation += 1
         return handle
 
@@ -247,7 +257,7 @@ class Store:
         """A cursor for one request (closed afterwards), on the file the request pinned."""
         handle = _request_handle.get()
         if handle is not None:
-            cur = handle.con.cursor()
+            cur = handle.cursor()
             try:
                 yield cur
             finally:
@@ -255,7 +265,7 @@ class Store:
             return
         handle = self.acquire()
         try:
-            cur = handle.con.cursor()
+            cur = handle.cursor()
             try:
                 yield cur
             finally:

@@ -34,18 +34,55 @@ def open_reader(path: str, shown: str | None = None) -> duckdb.DuckDBPyConnectio
         raise DatabaseMissingError(shown)
     try:
         con = duckdb.connect(path, read_only=True)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseBusyError(shown) from None
-        raise DatabaseDamagedError(shown, damaged_reason(exc)) from None
     except duckdb.Error as exc:
-        raise DatabaseDamagedError(shown, damaged_reason(exc)) from None
+        raise _classify(exc, shown) from None
     try:
         check_schema(con, shown)
     except BaseException:
         con.close()
         raise
     return con
+
+
+ATTACHED = "foedus"
+"""The catalog name of the file in an isolated reader (:func:`open_isolated_reader`)."""
+
+
+def _classify(exc: Exception, shown: str) -> Exception:
+    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        return DatabaseBusyError(shown)
+    return DatabaseDamagedError(shown, damaged_reason(exc))
+
+
+def open_isolated_reader(path: str, shown: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Like :func:`open_reader`, in a DuckDB instance of its own (an in-memory one with the file attached
+    read-only as ``foedus`` and made the default catalog).
+
+    ``duckdb.connect(path)`` hands out the instance this process already has open for `path`, so after the
+    file was replaced it would still read the old one. The server opens each new file this way; cursors of
+    the connection must run ``USE foedus`` first (:func:`use_attached`).
+    """
+    shown = shown or path
+    if not Path(path).is_file():
+        raise DatabaseMissingError(shown)
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS {ATTACHED} (READ_ONLY)")
+        use_attached(con)
+        check_schema(con, shown)
+    except duckdb.Error as exc:
+        con.close()
+        raise _classify(exc, shown) from None
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def use_attached(cur) -> None:
+    """Make the attached file the default catalog of `cur` (a cursor of an isolated reader)."""
+    cur.execute(f"USE {ATTACHED}")
 
 
 def connect(path: str | None = None, read_only: bool = False, shown: str | None = None
@@ -65,9 +102,7 @@ def connect(path: str | None = None, read_only: bool = False, shown: str | None 
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(target)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseBusyError(shown or target) from None
-        raise DatabaseDamagedError(shown or target, damaged_reason(exc)) from None
+    except duckdb.Error as exc:
+        raise _classify(exc, shown or target) from None
     ensure_schema(con, shown or target)
     return con
