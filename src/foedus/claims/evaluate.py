@@ -114,11 +114,14 @@ class Checker:
             except FoedusError:
                 pass
         year = claim.treaty_year or (claim.year if claim.kind == "event" else None)
-        tids = list(dict.fromkeys(p.treaty_id for p in periods if p.treaty_id))
-        if year:
-            tids = [t for t in tids if year in self.treaty_years(t)]
-        elif claim.kind in ("invocation",):
-            tids = [t for t in tids if any("defense" in p.obligations for p in periods if p.treaty_id == t)][-1:]
+        every = list(dict.fromkeys(p.treaty_id for p in periods if p.treaty_id))
+        tids = [t for t in every if year in self.treaty_years(t)] if year else every
+        if not tids and claim.kind == "event" and year:
+            # a wrong date is still a claim about a treaty: the pair's treaty dated nearest (within two years)
+            near = sorted((min(abs(y - year) for y in self.treaty_years(t)), t) for t in every if self.treaty_years(t))
+            tids = [near[0][1]] if near and near[0][0] <= 2 else []
+        if claim.kind == "invocation" and (not year or not tids):
+            tids = [t for t in every if any("defense" in p.obligations for p in periods if p.treaty_id == t)][-1:]
         if not tids:
             return None, []
         tid = tids[-1]

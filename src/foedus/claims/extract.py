@@ -493,8 +493,9 @@ def extract(text: str, gazetteer: Gazetteer, nlp=None) -> list[Claim]:
         states = _unique(int(e.ent_id_) for e in sent.ents if e.label_ == "STATE")
         if made is not None:
             found.append(made)
-            if made.treaty and made.kind in ("defence_clause", "event"):
-                context.remember(made.treaty, made.treaty_year or made.year, made.subjects)
+            if made.kind in ("defence_clause", "event"):
+                year = made.treaty_year or made.year
+                context.remember(made.treaty or (f"the {year} treaty" if year else None), year, made.subjects)
             if made.kind in ("defence_clause", "event", "invocation") and len(made.subjects) >= 2:
                 context.states = made.subjects[:2]
         if len(states) >= 2:
