@@ -9,7 +9,7 @@ import pytest
 from foedus.ingest.discover import import_directory
 from foedus.scenario import Scenario, ScenarioContext, run_scenario
 from foedus.scenario.montecarlo import monte_carlo
-from foedus.scenario.sweep import sweep
+from foedus.scenario.sweep import sweep, sweep_result
 from foedus.store import connect
 from tests.fixture_files import alliance_rows, member_rows
 
@@ -183,3 +183,13 @@ def test_sweep_counts_binding_defenders(context):
     # China, 200 (its treaty names 740) and 500 (its tie to the US does not hold it back: the US is not fighting)
     assert frame.loc[(740, PRK)].joiners_target_side == 3
     assert frame.loc[(PRK, CHN)].joiners_target_side == 1  # 600 defends China
+
+
+def test_sweep_result_orders_and_breaks_ties(context):
+    result = sweep_result(context.con, ON, context=context)
+    payload = result.to_json()
+    assert (payload["on"], payload["mode"], payload["rounds"]) == (ON.isoformat(), "legal", 1)
+    keys = [(-p["joiners_target_side"], p["joiners_attacker_side"], p["attacker"], p["target"])
+            for p in payload["pairs"]]
+    assert keys == sorted(keys) and len(keys) == len(CODES) * (len(CODES) - 1)
+    assert result.ties_at_top() == sum(1 for k in keys if k[0] == keys[0][0])

@@ -152,9 +152,8 @@ def sweep(
     mode: str = typer.Option("legal", "--mode"),
     out: Path = typer.Option(None, "--out", help="CSV of every ordered pair"),
     top: int = typer.Option(10, "--top"),
+    as_json: bool = JsonOption,
     db: str = DbOption,
-    suppose: list[str] = SupposeOption,
-    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Every ordered (attacker, target) pair among system members on a date: joiners bound whoever fights."""
     from rich.table import Table
@@ -162,29 +161,33 @@ def sweep(
     from foedus.dates import parse_date
     from foedus.naming import StateNames
     from foedus.scenario.request import ScenarioRequest
-    from foedus.scenario.rules import mode as check_mode
-    from foedus.scenario.sweep import sweep as run_sweep
+    from foedus.scenario.sweep import sweep_result
 
     ScenarioRequest(attackers=["-"], targets=["-"], rounds=rounds, mode=mode).check(cli=True)
-    check_mode(mode)
-    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
-        frame = run_sweep(con, parse_date(on, "--on"), rounds=rounds, mode=mode)
+    with store(db) as con:
+        result = sweep_result(con, parse_date(on, "--on"), rounds=rounds, mode=mode)
         names = StateNames(con)
     if out:
         tmp = Path(f"{out}.tmp")
-        frame.to_csv(tmp, index=False)
+        result.frame.to_csv(tmp, index=False)
         os.replace(tmp, out)
+    if as_json:
+        print_json(result.to_json())
+        return
+    frame = result.frame
     console.print(f"{len(frame)} ordered pairs; mean joiners defending the target: "
                   f"{frame.joiners_target_side.mean():.2f}")
     table = Table(title=f"Targets drawing the most defenders ({mode}, {rounds} round(s))")
     for column in ("attacker", "target", "defenders", "joining attacker"):
         table.add_column(column)
-    ordered = frame.sort_values(["joiners_target_side", "joiners_attacker_side", "attacker", "target"],
-                                ascending=[False, True, True, True])
-    for r in ordered.head(top).to_dict("records"):
+    for r in result.ordered().head(top).to_dict("records"):
         table.add_row(names.name(r["attacker"]), names.name(r["target"]), str(r["joiners_target_side"]),
                       str(r["joiners_attacker_side"]))
     console.print(table)
+    ties = result.ties_at_top()
+    if ties > 1:
+        console.print(f"{ties} pairs share the top count; ties are ordered by fewest joiners on the attacker side, "
+                      "then by attacker and target COW code.")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,8 @@ API returns it and uses the same class as its response model.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict
 
 from foedus.scenario.model import Record, StateOutcome
@@ -106,9 +108,38 @@ class ScenarioResult(Record):
 
 
 class SweepPair(BaseModel):
+    """One ordered pair of the sweep (documents the rows of `SweepResult.to_json()['pairs']`)."""
+
     model_config = ConfigDict(extra="forbid")
 
     attacker: int
     target: int
     joiners_target_side: int
     joiners_attacker_side: int
+
+
+ORDER = ["joiners_target_side", "joiners_attacker_side", "attacker", "target"]
+
+
+@dataclass
+class SweepResult:
+    """Every ordered pair on a date (`frame`: one row per pair, columns as SweepPair), ordered by most defenders;
+    ties broken by fewest attacker-side joiners, then attacker and target code."""
+
+    on: str
+    mode: str
+    rounds: int
+    frame: object  # pandas DataFrame
+
+    def ordered(self):
+        return self.frame.sort_values(ORDER, ascending=[False, True, True, True], kind="stable")
+
+    def ties_at_top(self) -> int:
+        """How many pairs share the largest number of target-side joiners."""
+        top = self.frame.joiners_target_side.max() if len(self.frame) else 0
+        return int((self.frame.joiners_target_side == top).sum())
+
+    def to_json(self) -> dict:
+        rows = self.ordered().to_dict("records")
+        return {"on": self.on, "mode": self.mode, "rounds": self.rounds, "order": ORDER,
+                "pairs": [{k: int(v) for k, v in row.items()} for row in rows]}

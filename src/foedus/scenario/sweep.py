@@ -14,7 +14,17 @@ import pandas as pd
 from foedus.query.members import system_members
 from foedus.scenario.cascade import CascadeInput, build_matrices, run_cascade
 from foedus.scenario.context import ScenarioContext
+from foedus.scenario.result import SweepResult
 from foedus.scenario.rules import Facts, Reliability
+from foedus.scenario.rules import mode as check_mode
+
+
+def sweep_result(con, on, rounds: int = 1, mode: str = "legal", context: ScenarioContext | None = None
+                 ) -> SweepResult:
+    """The typed sweep: every ordered pair, ordered (ties broken and counted), with its JSON form."""
+    check_mode(mode)
+    context = context or ScenarioContext(con, on)
+    return SweepResult(context.on.isoformat(), mode, rounds, sweep(con, on, rounds, mode, context))
 
 
 def sweep(con, on, rounds: int = 1, mode: str = "legal", context: ScenarioContext | None = None) -> pd.DataFrame:
