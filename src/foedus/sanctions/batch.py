@@ -118,7 +118,7 @@ def read_shipments(path: str | Path, regime: Regime) -> tuple[pd.DataFrame, pd.D
     problem(row, "unit", f"'{text}' is not bbl, t or usd (or barrels, tonnes, US$)")
     quantity_text = raw[columns["quantity"]] if "quantity" in columns else pd.Series("", index=raw.index)
     quantity = pd.to_numeric(quantity_text, errors="coerce")
-    bad = (quantity < 0).to_numpy()
+    bad = (quantity < 0).to_numpy(copy=True)  # writable under pandas 3 copy-on-write
     unread = (quantity.isna() & (quantity_text != "")).to_numpy()
     if unread.any():  # retry the few that failed with spaces stripped
         text = quantity_text[unread].str.strip()
