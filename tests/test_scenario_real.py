@@ -1,4 +1,4 @@
-"""The scenario engine, Monte Carlo, sweep and backtest on the real ATOP 4.01 data, and the CLI contract."""
+"""The scenario engine and Monte Carlo on the real data, and the CLI contract (backtest: test_validation_backtest)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from foedus.cli import app
 from foedus.scenario import Scenario, ScenarioContext, run_scenario
-from foedus.scenario.backtest import backtest, load_wars
 
 STATUSES = {"obliged", "conditional", "consultation", "neutrality", "nonaggression", "offense", "conflicted"}
 
@@ -46,19 +45,6 @@ def test_capability_is_flagged_when_older_than_the_date(real_store):
     result = run_scenario(context, Scenario(on=dt.date(2024, 6, 1), attackers=(2,), targets=(731,)))
     capability = result["sides"]["attacker"]["capability"]
     assert capability["year"] <= 2022 and capability["stale"] is True and capability["cinc"] > 0.05
-
-
-def test_backtest_scores_real_wars(real_store):
-    wars = load_wars(real_store)
-    assert len(wars) > 80
-    ww1 = [w for w in wars if w.name == "WorldWarI"][0]
-    assert ww1.initiators == (300,) and ww1.targets == (345,)  # Austria-Hungary attacks Serbia, 1914-07-28
-    assert ww1.joiners[255] == "attacker" and ww1.joiners[365] == "target"
-    per_war, overall = backtest(real_store, modes=("legal",), rounds=(1,))
-    row = overall.iloc[0]
-    assert row.actual == sum(len(w.joiners) for w in wars if w.initiators and w.targets)
-    assert 0 <= row.precision <= 1 and 0 <= row.recall <= 1
-    assert row.hits == per_war.hits.sum()
 
 
 def test_cli_scenario_json_contract(real_db_file):
