@@ -22,6 +22,14 @@ def scenario_payload(store: Store, request: ScenarioRequest) -> dict:
     from foedus.scenario.actors import organization_members
 
     request.check()
+    if request.suppose:  # a what-if: plan and run in an in-memory copy with the suppositions applied
+        from foedus.scenario import ScenarioContext
+        from foedus.suppose import apply, parse_many
+
+        items = parse_many(request.suppose)
+        with store.cursor() as cur, apply(cur, items) as world:
+            plan = request.plan(StateNames(world), organizations=organization_members(world))
+            return request.run(ScenarioContext(world, plan.scenario.on), plan).to_json()
     with store.cursor() as cur:  # names read from this request's cursor: resolving on a date reads the store
         plan = request.plan(StateNames(cur), organizations=organization_members(cur))
     return request.run(store.context(plan.scenario.on), plan).to_json()

@@ -70,6 +70,9 @@ class ScenarioRequest(BaseModel):
         None, description="Monte Carlo: probability an obligation holds (0-1), or per type: defense=0.8,offense=0.6")
     draws: int = Field(10_000, description="Monte Carlo draws", **_bounds(1, LIMITS.max_draws))
     seed: int = Field(0, description="Monte Carlo seed", **_bounds(0, LIMITS.max_seed))
+    suppose: list[str] = Field([], description="What-if suppositions (foedus.suppose grammar), e.g. "
+                               "'PRK joins CSTO from 2025-01-01'; answered in a supposed copy of the store",
+                               json_schema_extra={"maxItems": LIMITS.max_items})
 
     # ------------------------------------------------------------------------------------------ parsing
 

@@ -237,7 +237,8 @@ def _date_text(value) -> str:
 
 def from_mapping(item: dict, where: str = FILE_PARAMETER) -> Supposition:
     """A structured supposition (a mapping of a supposition file, see the module docstring)."""
-    keys = {str(k).lower().replace("-", "_"): v for k, v in item.items()}
+    # YAML 1.1 reads a bare `on:` key as true
+    keys = {"on" if k is True else str(k).lower().replace("-", "_"): v for k, v in item.items()}
     start = keys.pop("from", None) or keys.pop("on", None)
     until = keys.pop("until", None)
     tail = (f" until {_date_text(until)}" if until else "")
