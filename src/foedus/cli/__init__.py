@@ -170,6 +170,7 @@ app = typer.Typer(
     help="foedus: the international alliance system — who is bound to defend whom, since when, on what terms.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help for the root listing: typer's rich help alone costs more than the target
 )
 
 

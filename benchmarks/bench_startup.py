@@ -1,0 +1,97 @@
+"""Start-up of the command line, whole process (issue 13.3): `foedus --help` and `foedus dyad ... --json`.
+
+Targets: `foedus --help` <= 0.25 s, `foedus dyad 365 731 --on 1990-01-01 --json` <= 0.3 s (quiet machine).
+Prints, for each command, the median and minimum wall time of REPEAT runs (hyperfine-like: one warm-up run
+first), the bare interpreter's start as a floor, the number of modules imported, and the slowest imports
+(`python -X importtime`, cumulative microseconds). The load average is printed too: on a shared machine the
+medians move with it, the minimum less so.
+
+    .venv/bin/python benchmarks/bench_startup.py [--repeat 9] [--db PATH]
+
+Without --db (or FOEDUS_DB) a database is built from the data directory into a temporary file first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"--help": 0.25, "dyad": 0.30}
+
+
+def foedus_command() -> list[str]:
+    script = Path(sys.executable).with_name("foedus")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "foedus.cli"]
+
+
+def timed(argv: list[str], repeat: int, env: dict) -> list[float]:
+    subprocess.run(argv, env=env, capture_output=True, check=True)  # warm-up (file cache)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(argv, env=env, capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def import_profile(args: list[str], env: dict, top: int = 8) -> tuple[int, list[tuple[int, str]]]:
+    code = "import sys; from foedus.cli import main; sys.argv = ['foedus', *sys.argv[1:]]; main()"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code, *args], env=env, capture_output=True,
+                          text=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+        rows.append((int(cumulative), name.strip()))
+    roots = [(c, n) for c, n in rows if n and not n.startswith(" ")]
+    return len(rows), sorted(roots, reverse=True)[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--db", default=os.environ.get("FOEDUS_DB"))
+    options = parser.parse_args()
+    env = {**os.environ, "COLUMNS": "100"}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = options.db
+        if not db:
+            from foedus.store.build import rebuild
+
+            db = str(Path(tmp) / "foedus.duckdb")
+            rebuild(db)
+        env["FOEDUS_DB"] = db
+        foedus = foedus_command()
+        cases = {
+            "python -c pass (floor)": [sys.executable, "-c", "pass"],
+            "--help": [*foedus, "--help"],
+            "dyad": [*foedus, "dyad", "365", "731", "--on", "1990-01-01", "--json"],
+        }
+        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {options.repeat} runs each")
+        print(f"{'command':<28} {'median s':>9} {'min s':>7} {'target s':>9}  verdict")
+        for label, argv in cases.items():
+            times = timed(argv, options.repeat, env)
+            median, best = statistics.median(times), min(times)
+            target = TARGETS.get(label)
+            verdict = ""
+            if target is not None:
+                at_best = "meets" if best <= target else "misses"
+                verdict = "met" if median <= target else f"missed by {median - target:.2f} s (min {at_best})"
+            print(f"{('foedus ' + label) if target else label:<28} {median:>9.3f} {best:>7.3f} "
+                  f"{target if target else '':>9}  {verdict}")
+        for label, args in (("--help", ["--help"]), ("dyad", ["dyad", "365", "731", "--on", "1990-01-01", "--json"])):
+            count, slowest = import_profile(args, env)
+            print(f"\nfoedus {label}: {count} modules imported; slowest top-level imports (cumulative ms):")
+            for cumulative, name in slowest:
+                print(f"  {cumulative / 1000:8.1f}  {name}")
+
+
+if __name__ == "__main__":
+    main()
