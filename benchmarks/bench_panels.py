@@ -74,8 +74,11 @@ CASE_CODE = {
 }
 PRELUDE = """
 import pandas as pd
-from foedus.panels import (add_atop_alliance, add_majors, add_nmc, add_register_alliance, build_panel,
-                           create_dyadyears)
+from foedus.panels import add_atop_alliance, add_majors, add_nmc, add_register_alliance, create_dyadyears
+try:
+    from foedus.panels import build_panel
+except ImportError:  # an older foedus, measured for comparison
+    build_panel = None
 from foedus.store import connect
 con = connect({db!r}, read_only=True)
 """
@@ -94,6 +97,8 @@ def _in_process(case: str, db: str, repeat: int) -> dict:
     exec(PRELUDE.format(db=db), namespace)  # noqa: S102 - our own fixed code
     if case == "full_cow":
         namespace["pd"].options.mode.copy_on_write = True
+    if case == "full_plan" and namespace["build_panel"] is None:
+        return {"first": None, "first_cpu": None, "warm": None, "warm_cpu": None, "peak": None, "shape": None}
     if case == "register":
         base = namespace["create_dyadyears"](namespace["con"], directed=True, through=THROUGH)
         namespace["base"] = base
@@ -167,6 +172,8 @@ def _verdicts(results: dict) -> list[str]:
 
     for case in ("directed", "atop", "undirected_atop", "full", "full_plan", "full_cow"):
         got, ref = results[case], PEACESCIENCER[case]
+        if got["warm"] is None:
+            continue
         ratio, limit = ref["warm"] / got["warm"], ref["warm"] / WARM_RATIO
         check(ratio >= WARM_RATIO, f"{TITLES[case]}: warm {got['warm']:.3f} s (CPU {got['warm_cpu']:.3f} s) = "
               f"{ratio:.1f}× (target ≥ {WARM_RATIO:.0f}×, ≤ {limit:.3f} s)")
@@ -176,6 +183,8 @@ def _verdicts(results: dict) -> list[str]:
                   f"s) = {first:.1f}× (target ≥ {FIRST_RATIO:.0f}×, ≤ {limit:.3f} s)")
     for case in ("full", "full_plan", "full_cow"):
         peak = results[case]["peak"]
+        if peak is None:
+            continue
         check(peak <= PEAK, f"{TITLES[case]}: peak {peak / GIB:.2f} GiB (target ≤ {PEAK / GIB:.1f} GiB)")
     whole = results["cli"]["whole"]
     check(whole <= CLI_WHOLE, f"{TITLES['cli']}: whole process {whole:.3f} s (CPU {results['cli']['whole_cpu']:.3f}"
@@ -220,7 +229,7 @@ def main() -> None:
                                         env=_child_env(cache)).stdout
                 measured = json.loads(output.strip().splitlines()[-1])
             measured["whole"] = measured["whole_cpu"] = None
-            if case != "register":
+            if case != "register" and not (case == "full_plan" and measured["warm"] is None):
                 runs = [_whole(case, db, cache, tmp) for _ in range(args.repeat)]
                 measured["whole"] = statistics.median(wall for wall, _ in runs)
                 measured["whole_cpu"] = statistics.median(cpu for _, cpu in runs)
