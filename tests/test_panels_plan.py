@@ -131,3 +131,13 @@ def test_cite_file_errors(tmp_path):
     (tmp_path / "x.parquet").write_text("not parquet")
     broken = runner.invoke(cli_app, ["panel", "cite", str(tmp_path / "x.parquet")])
     assert broken.exit_code == 2 and "not a Parquet file" in broken.output
+
+
+def test_the_panel_commands_import_no_pandas_until_run():
+    """Start-up: `foedus panel --help` and the other commands load neither pandas, numpy nor DuckDB through it."""
+    import subprocess
+    import sys
+
+    code = "import sys, foedus.cli.panel; print(sorted(m for m in ('pandas', 'numpy', 'duckdb') if m in sys.modules))"
+    found = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert found.strip() == "[]"
