@@ -75,9 +75,11 @@ def main() -> None:
             print(f"    {m.predictor:12} AUC {m.auc:.3f} [{m.auc_ci[0]:.3f}, {m.auc_ci[1]:.3f}]  "
                   f"Brier {m.brier:.5f} [{m.brier_ci[0]:.5f}, {m.brier_ci[1]:.5f}]  log loss {m.log_loss:.4f} "
                   f"[{m.log_loss_ci[0]:.4f}, {m.log_loss_ci[1]:.4f}]")
-        model, base = metrics["model"], metrics["base rate"]
+        model, base, scaled = metrics["model"], metrics["base rate"], metrics["base rate x 1/N"]
         print(f"    target AUC >= 0.70 and Brier < base rate: AUC {model.auc:.3f}, Brier {model.brier:.5f} vs "
-              f"{base.brier:.5f}: " + ("MET" if model.auc >= 0.70 and model.brier < base.brier else "NOT MET"))
+              f"{base.brier:.5f}: " + ("MET" if model.auc >= 0.70 and model.brier < base.brier else "NOT MET")
+              + f" (and vs the base rate scaled by 1/N, {scaled.brier:.5f}: "
+              + ("below" if model.brier < scaled.brier else "not below") + ")")
         for b in scheme.calibration:
             print(f"      calibration {b['bin'][0]:.3f}-{b['bin'][1]:.3f}: {b['rows']:5} rows, predicted "
                   f"{b['mean_predicted']:.4f}, observed {b['observed']:.4f}")

@@ -39,7 +39,8 @@ def test_evaluate_and_roundtrip(dataset, tmp_path):
     result = joining.evaluate(dataset, bootstrap=20, seed=3)
     lowo = result.scheme("leave one war out")
     names = [m.predictor for m in lowo.metrics]
-    assert names == ["model", "base rate", "naive rule", "engine rule"]
+    assert names == ["model", "model, no offset (scikit-learn)", "base rate", "base rate x 1/N", "naive rule",
+                     "engine rule"]
     base = next(m for m in lowo.metrics if m.predictor == "base rate")
     assert base.auc == 0.5
     for m in lowo.metrics:
@@ -48,7 +49,7 @@ def test_evaluate_and_roundtrip(dataset, tmp_path):
     path = joining.save_model(model, tmp_path / "m.json")
     loaded = joining.load_model(path)
     np.testing.assert_allclose(loaded.predict(dataset.frame), model.predict(dataset.frame))
-    assert json.loads(path.read_text())["features"] == list(joining.FEATURES)
+    assert json.loads(path.read_text())["features"] == list(joining.MODEL_FEATURES)
     plot = tmp_path / "cal.png"
     joining.calibration_plot(result, plot)
     assert plot.stat().st_size > 1000
@@ -86,7 +87,7 @@ def test_cli_explain_packaged_model(tmp_path):
     out = CliRunner().invoke(app, ["model", "explain", "--json"])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.stdout)
-    assert payload["features"] == list(joining.FEATURES)
+    assert payload["features"] == list(joining.MODEL_FEATURES) and payload["offset"] == joining.OFFSET
     assert len(payload["coefficients"]) == len(payload["features"])
     assert "ATOP" in payload["data_versions"] and payload["rows"] > 10000
     bad = CliRunner().invoke(app, ["model", "explain", "--model", str(tmp_path / "none.json")])

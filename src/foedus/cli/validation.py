@@ -135,7 +135,7 @@ def model_evaluate(
     for scheme in result.schemes:
         console.print(f"[bold]{scheme.name}[/]: {scheme.rows} rows, {scheme.positives} joins, {scheme.wars} wars")
         for m in scheme.metrics:
-            console.print(f"  {m.predictor:14} AUC {m.auc:.3f} [{m.auc_ci[0]:.3f}, {m.auc_ci[1]:.3f}]  "
+            console.print(f"  {m.predictor:32} AUC {m.auc:.3f} [{m.auc_ci[0]:.3f}, {m.auc_ci[1]:.3f}]  "
                           f"Brier {m.brier:.5f} [{m.brier_ci[0]:.5f}, {m.brier_ci[1]:.5f}]  "
                           f"log loss {m.log_loss:.4f}")
     if plot is not None:
@@ -156,6 +156,8 @@ def model_explain(
         return
     console.print(f"joining model fitted on {model.rows} rows from {model.wars} wars; data: "
                   + ", ".join(f"{k} {v}" for k, v in model.data_versions.items()))
+    if model.offset:
+        console.print(f"  offset: -{model.offset} (fixed coefficient -1: odds per candidate scale as 1/N)")
     for name, coef in sorted(zip(model.features, model.coefficients, strict=True), key=lambda x: -abs(x[1])):
         console.print(f"  {name:32} {coef:+.3f}  ({joining.FEATURE_HELP.get(name, '')})")
 

@@ -17,8 +17,11 @@ known on the war's first day (the day-one parties of each side):
 - prior militarized disputes (GML MIDs, ten years before): with a state of the side (same side of the
   dispute) and against it.
 
-Model: standardised features, L2-regularised logistic regression (scikit-learn). Saved as JSON (feature
-names, means, scales, coefficients, intercept, data versions), never pickled.
+Model: standardised features, L2-regularised logistic regression with a fixed offset -log(N), N the number
+of system members on the day (a war draws about as many joiners whatever the system's size, so each
+candidate's odds scale as 1/N); fitted with scipy, the same penalty as scikit-learn's C. scikit-learn's
+plain regularised logistic regression (no offset) is scored beside it. Saved as JSON (feature names, means,
+scales, coefficients, intercept, offset, data versions), never pickled.
 """
 
 from __future__ import annotations
@@ -75,6 +78,10 @@ FEATURE_HELP = {
     "log_system_size": "log of the number of COW system members on the day (more states, fewer joiners each)",
 }
 FEATURES = tuple(FEATURE_HELP)
+# The model's offset: a war draws about as many joiners whatever the size of the state system, so each
+# candidate's odds scale as 1/N (N = system members on the day); the coefficient is fixed at -1, not fitted.
+OFFSET = "log_system_size"
+MODEL_FEATURES = tuple(f for f in FEATURES if f != OFFSET)
 
 
 def _haversine(a, b) -> float:
@@ -322,7 +329,8 @@ class JoiningModel:
     positives: int
     wars: int
     data_versions: dict
-    kind: str = "L2 logistic regression on standardised features (scikit-learn)"
+    offset: str | None = OFFSET
+    kind: str = "L2 logistic regression on standardised features with offset -log(system size)"
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -330,7 +338,35 @@ class JoiningModel:
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         X = frame[self.features].to_numpy(dtype=float)
         z = ((X - np.array(self.means)) / np.array(self.scales)) @ np.array(self.coefficients) + self.intercept
+        if self.offset:
+            z = z - frame[self.offset].to_numpy(dtype=float)
         return 1.0 / (1.0 + np.exp(-z))
+
+
+def _standardise(X):
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    return mean, np.where(scale > 0, scale, 1.0)
+
+
+def _offset_fit(X, y, offset, c: float):
+    """L2 logistic regression with a fixed offset (scipy L-BFGS); penalty 1/(2c)*|w|^2 as scikit-learn's C=c."""
+    from scipy.optimize import minimize
+
+    mean, scale = _standardise(X)
+    Z = (X - mean) / scale
+    y = y.astype(float)
+    lam = 1.0 / c
+
+    def loss(w):
+        z = Z @ w[1:] + w[0] + offset
+        p = 1.0 / (1.0 + np.exp(-z))
+        value = -np.sum(y * z - np.logaddexp(0, z)) + 0.5 * lam * np.sum(w[1:] ** 2)
+        grad = np.concatenate([[np.sum(p - y)], Z.T @ (p - y) + lam * w[1:]])
+        return value, grad
+
+    w = minimize(loss, np.zeros(Z.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    return mean, scale, w[1:], float(w[0])
 
 
 def _sk_fit(X, y, c: float):
@@ -344,10 +380,10 @@ def _sk_fit(X, y, c: float):
 
 
 def fit(data: Dataset, c: float = 0.01, con=None) -> JoiningModel:
-    mean, scale, model = _sk_fit(data.X, data.y, c)
-    return JoiningModel(list(FEATURES), mean.tolist(), scale.tolist(), model.coef_[0].tolist(),
-                        float(model.intercept_[0]), c, len(data.frame), int(data.y.sum()),
-                        int(data.frame.war_id.nunique()), data.versions)
+    X = data.frame[list(MODEL_FEATURES)].to_numpy(dtype=float)
+    mean, scale, coef, intercept = _offset_fit(X, data.y, -data.frame[OFFSET].to_numpy(dtype=float), c)
+    return JoiningModel(list(MODEL_FEATURES), mean.tolist(), scale.tolist(), coef.tolist(), intercept, c,
+                        len(data.frame), int(data.y.sum()), int(data.frame.war_id.nunique()), data.versions)
 
 
 def save_model(model: JoiningModel, path: Path | None = None) -> Path:
@@ -368,7 +404,7 @@ def load_model(path: Path | None = None) -> JoiningModel:
     except (ValueError, TypeError) as exc:
         raise BadInputError("--model", f"{target} is not a foedus joining model ({exc})",
                             fix="refit it with `foedus model fit`") from None
-    missing = [f for f in model.features if f not in FEATURES]
+    missing = [f for f in [*model.features, model.offset or OFFSET] if f not in FEATURES]
     if missing:
         raise BadInputError("--model", f"{target} uses unknown features {missing}", fix="refit it")
     return model
@@ -434,13 +470,19 @@ def _rate_by(train_values, train_y, test_values, prior: float) -> np.ndarray:
 
 
 def _predict_fold(frame: pd.DataFrame, train: np.ndarray, test: np.ndarray, c: float) -> dict[str, np.ndarray]:
-    X = frame[list(FEATURES)].to_numpy(dtype=float)
+    X = frame[list(MODEL_FEATURES)].to_numpy(dtype=float)
     y = frame["joined"].to_numpy(dtype=int)
-    mean, scale, model = _sk_fit(X[train], y[train], c)
+    offset = -frame[OFFSET].to_numpy(dtype=float)
+    mean, scale, coef, intercept = _offset_fit(X[train], y[train], offset[train], c)
+    sk_mean, sk_scale, sk_model = _sk_fit(frame[list(FEATURES)].to_numpy(dtype=float)[train], y[train], c)
+    _m, _s, _c, base_intercept = _offset_fit(np.zeros((int(train.sum()), 0)), y[train], offset[train], c)
     prior = float(y[train].mean())
     return {
-        "model": model.predict_proba((X[test] - mean) / scale)[:, 1],
+        "model": 1.0 / (1.0 + np.exp(-(((X[test] - mean) / scale) @ coef + intercept + offset[test]))),
+        "model, no offset (scikit-learn)": sk_model.predict_proba(
+            (frame[list(FEATURES)].to_numpy(dtype=float)[test] - sk_mean) / sk_scale)[:, 1],
         "base rate": np.full(test.sum(), prior),
+        "base rate x 1/N": 1.0 / (1.0 + np.exp(-(base_intercept + offset[test]))),
         "naive rule": _rate_by(frame.naive.to_numpy()[train], y[train], frame.naive.to_numpy()[test], prior),
         "engine rule": _rate_by(frame.engine.to_numpy()[train], y[train], frame.engine.to_numpy()[test], prior),
     }
@@ -479,13 +521,12 @@ def evaluate(data: Dataset, c: float = 0.01, bootstrap: int = 200, seed: int = 1
     """Leave-one-war-out, and train before 1945 / test from 1945; bootstrap CIs resample test wars."""
     frame = data.frame.reset_index(drop=True)
     wars = frame.war_id.to_numpy()
-    pooled: dict[str, np.ndarray] = {k: np.zeros(len(frame)) for k in ("model", "base rate", "naive rule",
-                                                                        "engine rule")}
+    pooled: dict[str, np.ndarray] = {}
     for war in np.unique(wars):
         test = wars == war
         fold = _predict_fold(frame, ~test, test, c)
         for k, v in fold.items():
-            pooled[k][test] = v
+            pooled.setdefault(k, np.zeros(len(frame)))[test] = v
     schemes = [_score("leave one war out", frame, pooled, bootstrap, seed)]
     test = (frame.year >= 1945).to_numpy()
     fold = _predict_fold(frame, ~test, test, c)
