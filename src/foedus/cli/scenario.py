@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from foedus.cli import exposure
 from foedus.cli.common import (
     CompareOption,
     DbOption,
@@ -150,12 +151,22 @@ def sweep(
     on: str = OnOption,
     rounds: int = typer.Option(1, "--rounds", help="Escalation rounds (1 to 10)"),
     mode: str = typer.Option("legal", "--mode"),
-    out: Path = typer.Option(None, "--out", help="CSV of every ordered pair"),
+    out: Path = typer.Option(None, "--out", help="CSV of every ordered pair (--on), or the Parquet directory (--from)"),
     top: int = typer.Option(10, "--top"),
     as_json: bool = JsonOption,
     db: str = DbOption,
+    start: str = exposure.FromOption, end: str = exposure.ToOption, every: str = exposure.EveryOption,
+    draws: int = exposure.DrawsOption, reliability: float = exposure.ReliabilityOption,
+    model: str = exposure.ModelOption, seed: int = exposure.SeedOption, scheduler: str = exposure.SchedulerOption,
+    workers: int = exposure.WorkersOption, resume: bool = exposure.ResumeOption,
 ) -> None:
-    """Every ordered (attacker, target) pair among system members on a date: joiners bound whoever fights."""
+    """Every ordered (attacker, target) pair among system members on a date: joiners bound whoever fights.
+
+    With --from/--to: every directed dyad on every date of the range, on Dask (foedus.cli.exposure)."""
+    if start is not None or end is not None:
+        return exposure.run_exposure(db=db, start=start, end=end, every=every, draws=draws, mode=mode, rounds=rounds,
+                                     model=model, seed=seed, reliability=reliability, scheduler=scheduler,
+                                     workers=workers, out=out, resume=resume, as_json=as_json)
     from rich.table import Table
 
     from foedus.dates import parse_date
