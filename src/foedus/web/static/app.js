@@ -12,6 +12,7 @@ const ERAS = [
   [1992, 2014, "After the Cold War"], [2014, 3000, "Since the Crimea annexation (2014)"],
 ];
 const VIEWS = ["map", "network"];
+const TIERS = ["confirmed", "presumed", "unknown"];  // strongest first
 const TABS = ["state", "dyad", "org", "scenario", "triads", "sanctions"];
 
 const app = {
@@ -533,7 +534,9 @@ function partnerRows(code, commitments) {
     if (c.tier) row.tiers.add(c.tier);
   }
   const rank = (row) => TYPES.indexOf(strongest([...row.owes, ...row.owed]));
-  return [...byPartner.values()].sort((x, y) => rank(x) - rank(y) || name(x.partner).localeCompare(name(y.partner)));
+  const tier = (row) => Math.min(...[...row.tiers].map((t) => TIERS.indexOf(t)).filter((i) => i >= 0), TIERS.length);
+  return [...byPartner.values()].sort((x, y) => rank(x) - rank(y) || tier(x) - tier(y)
+    || name(x.partner).localeCompare(name(y.partner)));
 }
 
 function obligationCell(row) {
