@@ -41,6 +41,7 @@ def warm(store: Store) -> None:
         if row and row[0]:
             day = dt.date(row[0].year, 1, 1)
             store.cached_json(("view", day, OBLIGATIONS), lambda: network.view_payload(store, day, OBLIGATIONS))
+        mapview.warm(store)  # today's map: the page opens on it
     except Exception as exc:  # the first request will say what is wrong
         log.warning("warming the caches failed: %s", exc)
 

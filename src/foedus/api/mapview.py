@@ -25,6 +25,17 @@ DOCS = """<!doctype html>
 """
 
 
+def map_payload(store: Store, date, wanted: tuple[str, ...]) -> dict:
+    with store.cursor() as cur:
+        return world_map(cur, date, wanted, names=store.names()).to_json()
+
+
+def warm(store: Store) -> None:
+    """Compute today's map (the page's first request) before the first visitor asks for it."""
+    date, wanted = day(None), types(None)
+    store.cached_json(("map", date, wanted), lambda: map_payload(store, date, wanted))
+
+
 @router.get("/map", response_model=WorldMap, responses=models.ERRORS)
 async def map_view(
     on: str | None = Query(None, description="Date YYYY-MM-DD, YYYY-MM or YYYY (default: today)"),
@@ -36,11 +47,7 @@ async def map_view(
     pair, the strongest obligation (Okabe–Ito colours in `colors`) and its status tier (rule in `tiers`)."""
     date, wanted = day(on), types(types_)
 
-    def compute():
-        with store.cursor() as cur:
-            return world_map(cur, date, wanted, names=store.names()).to_json()
-
-    return await answer(("map", date, wanted), compute)
+    return await answer(("map", date, wanted), lambda: map_payload(store, date, wanted))
 
 
 @docs_router.get("/docs")

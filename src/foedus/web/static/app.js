@@ -985,6 +985,7 @@ async function start() {
   await loadView(probe);
   document.body.dataset.ready = "true";
   document.body.dataset.loadMs = String(Math.round(performance.now() - t0));
+  document.body.dataset.readyAt = String(Math.round(performance.now()));  // since navigation start
   loadNames();
 }
 
