@@ -38,6 +38,11 @@ from foedus.store.errors import ImportBusyError
 
 BUILDING = ".building-"
 
+AFTER_LOAD: list[str] = ["foedus.query.intervals:materialise"]
+"""Steps run on the new file after every dataset and the register have loaded, before the swap: each
+``"module:function"`` is called with the building connection when the module defines it (e.g. to store
+precomputed as-of intervals in the file, so no reader has to compute them)."""
+
 Progress = Callable[[str, int, int], None]
 """progress(label, index, total): called before each step (index from 0), and once with index == total."""
 
@@ -150,6 +155,16 @@ def _build_datasets(con, directory: Path, found, progress: Progress | None, step
     return index
 
 
+def _after_load(con) -> None:
+    import importlib
+
+    for spec in AFTER_LOAD:
+        module_name, _, name = spec.partition(":")
+        step = getattr(importlib.import_module(module_name), name, None)
+        if step is not None:
+            step(con)
+
+
 def rebuild(
     db: str | os.PathLike | None = None,
     data_dir: str | os.PathLike | None = None,
@@ -232,6 +247,7 @@ def _build(live: Path, building: Path, directory: Path | None, found, register_d
             counts["register"] = write_register(con, register_data)
             files.extend({"dataset": "register", "file": name, "sha256": digest}
                          for name, digest in sorted(register_data.digests.items()))
+        _after_load(con)
         if progress:
             progress("done", total, total)
         build_id = uuid.uuid4().hex
