@@ -41,7 +41,8 @@ def meta_payload(store: Store, endpoints: dict[str, bool]) -> dict:
     return {
         "version": __version__,
         "schema_version": SCHEMA_VERSION,
-        "database": store.path,
+        "database": store.shown,  # the file name only: no absolute path in an answer
+        "build": store.build_info(),
         "writable": store.writable,
         "datasets": datasets,
         "dates": {"first": _iso(first), "last": _iso(last), "commitments_coverage_end": max(ends, default=None)},
