@@ -44,6 +44,7 @@ FORMAT = "foedus-exposure/1"
 MANIFEST = "_manifest.json"
 EVERY = ("year", "month", "day")
 MAX_DRAWS = 100_000
+SCHEMES = ("tcp://", "tls://", "inproc://", "ws://", "wss://")
 RUN_KEY_FIELD = b"foedus.exposure.run_key"
 BLOCK_FIELD = b"foedus.exposure.block"
 Progress = Callable[[int, int, "BlockSpec | None", int], object]
@@ -326,9 +327,6 @@ def _client(scheduler, workers: int | None):
                                silence_logs=logging.WARNING)
         return Client(cluster), cluster, f"LocalCluster({n} workers x 1 thread)"
     text = str(scheduler)
-    if not text.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
-        raise BadInputError("scheduler", f"'{text}' is not a scheduler address",
-                            fix="use --scheduler tcp://HOST:PORT, or none to run in this process")
     try:
         return Client(text, timeout=30), None, f"cluster at {text}"
     except OSError as exc:
@@ -347,6 +345,9 @@ def exposure_sweep(con_or_db=None, start=1816, end=2026, every: str = "year", dr
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise BadInputError("workers", f"must be 1 or more, not {workers}")
     in_process = scheduler is not None and str(scheduler).lower() == "none"
+    if not in_process and scheduler is not None and not str(scheduler).startswith(SCHEMES):
+        raise BadInputError("scheduler", f"'{scheduler}' is not a scheduler address",
+                            fix="use --scheduler tcp://HOST:PORT, or none to run in this process")
     out = Path(out)
     specs = plan_blocks(params)
     clock = time.perf_counter()
