@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "== setting up $(VENV) from requirements.lock with uv $(UV_VERSION)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check --quiet uv==$(UV_VERSION)
-	$(UV) pip sync --python $(BIN)/python requirements.lock
+	$(UV) pip sync --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from foedus.errors import BadInputError
+from foedus.ingest.citations import CITATIONS, DATASET_CITATION
 from foedus.panels.steps import STEP_DATASETS, STEPS, SYSTEMS
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ REGISTER = (
     "The foedus curated register (src/foedus/register/data), every entry with its own citations "
     "(`foedus history`, `foedus treaty`); a built panel's citation names the files, the date they were "
     "checked and the entries used."
+)
+REFERENCES.update({name: CITATIONS[key] for name, key in DATASET_CITATION.items()})
+REFERENCES["Interstate wars (revised)"] = (
+    'Reiter, Dan, Allan C. Stam, and Michael C. Horowitz. 2016. "A Revised Look at Interstate Wars, 1816-2007." '
+    "Journal of Conflict Resolution 60(5): 956-976."
 )
 # references `cite(datasets=...)` also knows, though not datasets of the store's imports
 OTHER_REFERENCES = {"foedus register": REGISTER}
