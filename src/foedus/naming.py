@@ -258,6 +258,10 @@ class StateNames:
         self.extra = {code: (str(code), label.split(" (")[0]) for code, label in ATOP_EXTRA_CODES.items()}
         self._spells: dict[int, list[tuple]] | None = None
         self._data_end: dt.date | None = None
+        # Read the (small) membership table now and keep no connection: a StateNames outlives the cursor it
+        # was built from (the server caches one per store generation).
+        self.spells()
+        self.con = None
 
     # -- names and codes
 
