@@ -82,7 +82,7 @@ def search_states(con, q: str | None = None, on: dt.date | None = None, limit: i
         try:
             found = names.resolve(q)
             resolved = {"ccode": found.code, "name": found.name, "how": found.how, "ambiguous": found.ambiguous}
-        except UnknownStateError:
+        except (UnknownStateError, BadInputError):  # unknown or ambiguous ('korea'): the list below answers
             resolved = None
     text = (q or "").strip().casefold()
     entries = []
