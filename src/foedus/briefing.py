@@ -8,6 +8,8 @@ from collections import defaultdict
 
 from foedus.naming import StateNames
 from foedus.query import dyad, obligations, records
+from foedus.query.commitments import warning_for
+from foedus.query.intervals import check_status
 
 FOCUS = 731
 TRIANGLE = (365, 710, 731)
@@ -37,6 +39,8 @@ def pair_lines(names: StateNames, state: int, rows: list[dict]) -> list[str]:
     for partners in by_treaty.values():
         sample = next(iter(next(iter(partners.values())).values()))
         note = f" — {sample['note']}" if sample.get("note") else ""
+        if sample.get("tier") and sample["tier"] != "confirmed":
+            note += f" [{sample['tier']}: {sample.get('status_reason')}]"
         source = sample["source_text"]
         if len(partners) > COLLAPSE_ABOVE:
             terms = {_terms(d.get("owes")) for d in partners.values()}
@@ -54,16 +58,25 @@ def pair_lines(names: StateNames, state: int, rows: list[dict]) -> list[str]:
     return lines
 
 
-def briefing(con, on: dt.date | None = None) -> str:
-    """A short plain-text briefing for `on` (default today), honest about coverage."""
-    on = on or dt.date.today()
+def briefing(con, on: dt.date | None = None, status: str | None = None) -> str:
+    """A short plain-text briefing for `on` (default today), honest about coverage: counts the commitments whose
+    status tier `status` keeps (confirmed, presumed — the default — or any), says which, and warns when the date
+    is a projection."""
+    from foedus.dates import today
+
+    on = on or today()
+    status = check_status(status)
     names = StateNames(con)
-    lines = [f"foedus briefing for {on.isoformat()}", "", f"{names.name(FOCUS)} ({FOCUS}): commitments in force"]
-    focus = pair_lines(names, FOCUS, records(obligations(con, FOCUS, on)))
+    lines = [f"foedus briefing for {on.isoformat()} (status: {status})"]
+    warning = warning_for(con, on)
+    if warning:
+        lines.append(f"warning: {warning}")
+    lines += ["", f"{names.name(FOCUS)} ({FOCUS}): commitments in force"]
+    focus = pair_lines(names, FOCUS, records(obligations(con, FOCUS, on, status=status)))
     lines += [f"  {line}" for line in focus] or ["  none recorded for this date"]
     for a, b in itertools.combinations(TRIANGLE, 2):
         lines += ["", f"{names.name(a)} – {names.name(b)}"]
-        pair = pair_lines(names, a, records(dyad(con, a, b, on)))
+        pair = pair_lines(names, a, records(dyad(con, a, b, on, status=status)))
         lines += [f"  {line}" for line in pair] or ["  no commitment recorded for this date"]
     coverage = con.execute("SELECT dataset, version, coverage_end FROM imports ORDER BY dataset").fetchall()
     lines += ["", "Coverage: " + "; ".join(f"{d} {v} to {c}" for d, v, c in coverage if c)]

@@ -1,7 +1,8 @@
 """The commitment network on a date, its compact view for the web page, triads and the diff between dates.
 
 Each endpoint returns the library's typed answer (:mod:`foedus.network.view`, :mod:`foedus.network.answers`),
-computed on the store's cached commitments of the date.
+computed on the store's cached commitments of the date. Every one takes `status` (confirmed, presumed — the
+default — or any: the rule every command shares) and answers a projected date with a `warning`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Query, Response
 
 from foedus.api import models
-from foedus.api.params import Answer, day, get_store, types
+from foedus.api.params import Answer, StatusQuery, day, get_store, status, types
 from foedus.api.store import Store
 from foedus.network import answers
 from foedus.network import view as view_module
@@ -30,18 +31,20 @@ async def network(
     on: str | None = OnQuery,
     types_: str | None = Query(None, alias="types", description=TypesQuery.description),
     per_treaty: bool = Query(False, description="One edge per treaty phase (MultiDiGraph)"),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """The commitment graph on a date as node-link JSON (`foedus network --json`)."""
-    date, wanted = day(on), types(types_)
+    date, wanted, counted = day(on), types(types_), status(status_)
 
     def compute():
         with store.cursor() as cur:
-            result, _graph = view_module.network(cur, date, wanted, per_treaty=per_treaty, frame=store.directed(date))
+            result, _graph = view_module.network(cur, date, wanted, per_treaty=per_treaty, frame=store.directed(date),
+                                                 status=counted)
         return result.to_json()
 
-    return await answer(("network", date, wanted, per_treaty), compute)
+    return await answer(("network", date, wanted, per_treaty, counted), compute)
 
 
 def _layout(store: Store) -> dict:
@@ -52,23 +55,25 @@ def _layout(store: Store) -> dict:
     return store.responses.get_or_compute((store.generation, "layout"), compute)
 
 
-def view_payload(store: Store, date: dt.date, wanted: tuple[str, ...]) -> dict:
+def view_payload(store: Store, date: dt.date, wanted: tuple[str, ...], counted: str | None = None) -> dict:
     """The JSON of :func:`foedus.network.view.network_view` on the store's cached commitments and layout."""
     with store.cursor() as cur:
-        return view_module.network_view(cur, date, wanted, frame=store.directed(date), layout=_layout(store)).to_json()
+        return view_module.network_view(cur, date, wanted, frame=store.directed(date), layout=_layout(store),
+                                        status=counted).to_json()
 
 
 @router.get("/network/view", response_model=NetworkView, responses=models.ERRORS)
 async def network_view(
     on: str | None = OnQuery,
     types_: str | None = Query(None, alias="types", description=TypesQuery.description),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """The compact network the web page draws: one edge per pair, obligations each way, the strongest
     obligation (for the colour), treaties and status; node positions on a fixed ring."""
-    date, wanted = day(on), types(types_)
-    return await answer(("view", date, wanted), lambda: view_payload(store, date, wanted))
+    date, wanted, counted = day(on), types(types_), status(status_)
+    return await answer(("view", date, wanted, counted), lambda: view_payload(store, date, wanted, counted))
 
 
 @router.get("/triads", response_model=Triads, responses=models.ERRORS)
@@ -78,19 +83,20 @@ async def triads(
                                                                  "of them; with 1–2 the triads that include them"),
     top: int = Query(10, ge=0, le=1000, description="Keep the first N of each kind (0: all)"),
     kind: str = Query("closed,open", description="closed, open (or one_defense, no_defense with --among)"),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """Closed defense triangles and open triads, ranked, each with its score explained (`foedus triads --json`)."""
-    date = day(on)
+    date, counted = day(on), status(status_)
 
     def compute():
         with store.cursor() as cur:
             return answers.triads(cur, date, among=among, top=top, kinds=kind, names=store.names(),
-                                  frame=store.directed(date)).to_json()
+                                  frame=store.directed(date), status=counted).to_json()
 
     kinds = tuple(k.strip() for k in kind.split(",") if k.strip())
-    return await answer(("triads", date, (among or "").strip().casefold(), top, kinds), compute)
+    return await answer(("triads", date, (among or "").strip().casefold(), top, kinds, counted), compute)
 
 
 @router.get("/diff", response_model=Diff, responses=models.ERRORS)
@@ -99,34 +105,37 @@ async def diff(
     to: str = Query(..., description="Second date YYYY-MM-DD"),
     around: str | None = Query(None, max_length=100, description="Only pairs including this state"),
     types_: str | None = Query(None, alias="types", description=TypesQuery.description),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """Commitments begun, ended, upgraded or downgraded between two dates, with sources (`foedus diff --json`)."""
-    first, second, wanted = day(from_, "from"), day(to, "to"), types(types_)
+    first, second, wanted, counted = day(from_, "from"), day(to, "to"), types(types_), status(status_)
 
     def compute():
         with store.cursor() as cur:
-            return answers.diff(cur, first, second, around=around, types=wanted, names=store.names()).to_json()
+            return answers.diff(cur, first, second, around=around, types=wanted, names=store.names(),
+                                status=counted).to_json()
 
-    return await answer(("diff", first, second, (around or "").strip().casefold(), wanted), compute)
+    return await answer(("diff", first, second, (around or "").strip().casefold(), wanted, counted), compute)
 
 
 @router.get("/blocs", response_model=Blocs, responses=models.ERRORS)
 async def blocs(
     on: str | None = OnQuery,
     seed: int = Query(0, ge=0, description="Louvain seed (fixed: same blocs every run)"),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """Blocs of the defense network (Louvain, fixed seed) with polarization measures (`foedus blocs --json`)."""
-    date = day(on)
+    date, counted = day(on), status(status_)
 
     def compute():
         with store.cursor() as cur:
-            return answers.blocs(cur, date, seed=seed, names=store.names()).to_json()
+            return answers.blocs(cur, date, seed=seed, names=store.names(), status=counted).to_json()
 
-    return await answer(("blocs", date, seed), compute)
+    return await answer(("blocs", date, seed, counted), compute)
 
 
 @router.get("/blocs/history", response_model=BlocHistory, responses=models.ERRORS)
@@ -135,17 +144,18 @@ async def bloc_history(
     to: str = Query(..., description="Last year"),
     step: int = Query(5, ge=1, le=100, description="Years between dates"),
     seed: int = Query(0, ge=0, description="Louvain seed"),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """Bloc sizes on 1 January of every `step`-th year (`foedus blocs --from --to --json`)."""
-    first, last = day(from_, "from"), day(to, "to")
+    first, last, counted = day(from_, "from"), day(to, "to"), status(status_)
 
     def compute():
         with store.cursor() as cur:
-            return answers.bloc_history(cur, first, last, step, seed=seed).to_json()
+            return answers.bloc_history(cur, first, last, step, seed=seed, status=counted).to_json()
 
-    return await answer(("bloc_history", first, last, step, seed), compute)
+    return await answer(("bloc_history", first, last, step, seed, counted), compute)
 
 
 @router.get("/sscore", response_model=SScorePair | SScoreRanking | SScoreMatrix, responses=models.ERRORS)
@@ -155,20 +165,22 @@ async def sscore(
     b: str | None = Query(None, max_length=100, description="Second state (omit to rank every partner of A)"),
     on: str | None = Query(None, description="Reference day inside the year (default: 31 December)"),
     weighted: bool = Query(False, description="Capability-weighted ranking or matrix"),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """Signorino–Ritter S-scores: one dyad (a and b), one state's ranking (a) or the year's matrix
     (`foedus sscore --json`)."""
-    date = day(on) if on else None
+    date, counted = (day(on) if on else None), status(status_)
 
     def compute():
         with store.cursor() as cur:
             if a and b:
-                return answers.sscore_pair(cur, a, b, year, on=date, names=store.names()).to_json()
+                return answers.sscore_pair(cur, a, b, year, on=date, names=store.names(), status=counted).to_json()
             if a:
-                return answers.sscore_ranking(cur, a, year, on=date, weighted=weighted, names=store.names()).to_json()
-            return answers.sscore_matrix(cur, year, on=date, weighted=weighted).to_json()
+                return answers.sscore_ranking(cur, a, year, on=date, weighted=weighted, names=store.names(),
+                                              status=counted).to_json()
+            return answers.sscore_matrix(cur, year, on=date, weighted=weighted, status=counted).to_json()
 
-    key = ("sscore", year, (a or "").strip().casefold(), (b or "").strip().casefold(), date, weighted)
+    key = ("sscore", year, (a or "").strip().casefold(), (b or "").strip().casefold(), date, weighted, counted)
     return await answer(key, compute)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from foedus.api.errors import BadInput
@@ -46,6 +46,24 @@ def types(text: str | None, parameter: str = "types") -> tuple[str, ...]:
         return parse_types(text or None)
     except ValueError as exc:
         raise BadInput(parameter, str(exc)) from None
+
+
+StatusQuery = Query(None, alias="status", json_schema_extra={"enum": ["confirmed", "presumed", "any"]},
+                    description="Which commitments count past a dataset's coverage: confirmed (the data or a "
+                    "register entry confirms it on the date), presumed (default: confirmed and presumed) or any "
+                    "(unknown too)")
+"""The `status` query parameter every GET endpoint on commitments takes (one rule for every command)."""
+
+
+def status(text: str | None, parameter: str = "status") -> str:
+    """The status choice (default presumed), or a 422 naming the parameter."""
+    from foedus.errors import BadInputError
+    from foedus.query.intervals import check_status
+
+    try:
+        return check_status(text or None)
+    except BadInputError as exc:
+        raise BadInput(parameter, exc.message, fix="use confirmed, presumed or any") from None
 
 
 class Answer:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from foedus import __version__
 from foedus.api import models
 from foedus.api.errors import NotFound
-from foedus.api.params import Answer, day, get_store
+from foedus.api.params import Answer, StatusQuery, day, get_store, status
 from foedus.api.store import Store
 from foedus.errors import FoedusError
 from foedus.query.answers import Dyad, Obligations, dyad_answer, obligations_answer
@@ -81,18 +81,20 @@ async def obligations(
     on: str | None = OnQuery,
     types_: str | None = Query(None, alias="types", max_length=200, description="Obligation types, comma-separated "
                                "(default: all): defense,offense,neutrality,nonaggression,consultation"),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """Every commitment in force for a state on a date, by partner (`foedus obligations --json`)."""
-    date = day(on)
+    date, counted = day(on), status(status_)
 
     def compute():
         with store.cursor() as cur:
             return obligations_answer(cur, state_, date, types=types_, names=store.names(),
-                                      frame=store.directed(date)).to_json()
+                                      frame=store.directed(date), status=counted).to_json()
 
-    return await answer(("obligations", state_.strip().casefold(), date, (types_ or "").strip().casefold()), compute)
+    key = ("obligations", state_.strip().casefold(), date, (types_ or "").strip().casefold(), counted)
+    return await answer(key, compute)
 
 
 @router.get("/dyad", response_model=Dyad, responses=models.ERRORS)
@@ -101,17 +103,19 @@ async def dyad(
     b: str = Query(..., max_length=100, description="Second state"),
     on: str | None = OnQuery,
     types_: str | None = Query(None, alias="types", max_length=200, description="Obligation types, comma-separated"),
+    status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
     """What A owes B and what B owes A on a date, directed (`foedus dyad --json`)."""
-    date = day(on)
+    date, counted = day(on), status(status_)
 
     def compute():
         with store.cursor() as cur:
-            return dyad_answer(cur, a, b, date, types=types_, names=store.names(), frame=store.directed(date)).to_json()
+            return dyad_answer(cur, a, b, date, types=types_, names=store.names(), frame=store.directed(date),
+                               status=counted).to_json()
 
-    key = ("dyad", a.strip().casefold(), b.strip().casefold(), date, (types_ or "").strip().casefold())
+    key = ("dyad", a.strip().casefold(), b.strip().casefold(), date, (types_ or "").strip().casefold(), counted)
     return await answer(key, compute)
 
 

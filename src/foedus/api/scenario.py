@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Response
 from foedus.api import models
 from foedus.api.params import Answer, get_store
 from foedus.api.store import Store
-from foedus.scenario.request import ScenarioRequest
+from foedus.scenario.request import ScenarioRequest, warning_for
 from foedus.scenario.result import ScenarioResult
 
 router = APIRouter(tags=["scenario"])
@@ -29,10 +29,12 @@ def scenario_payload(store: Store, request: ScenarioRequest) -> dict:
         items = parse_many(request.suppose)
         with store.cursor() as cur, apply(cur, items) as world:
             plan = request.plan(StateNames(world), organizations=organization_members(world))
-            return request.run(ScenarioContext(world, plan.scenario.on), plan).to_json()
+            return request.run(ScenarioContext(world, plan.scenario.on), plan, warning_for(world, plan)).to_json()
     with store.cursor() as cur:  # names read from this request's cursor: resolving on a date reads the store
         plan = request.plan(StateNames(cur), organizations=organization_members(cur))
-    return request.run(store.context(plan.scenario.on), plan).to_json()
+        warning = warning_for(cur, plan)
+    # the cached context holds every tier; run() counts those the request's status keeps
+    return request.run(store.context(plan.scenario.on), plan, warning).to_json()
 
 
 @router.post("/scenario", response_model=ScenarioResult, responses=models.ERRORS)

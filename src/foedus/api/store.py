@@ -303,10 +303,11 @@ class Store:
         return cached[1]
 
     def directed(self, on: dt.date) -> pd.DataFrame:
-        """The directed commitments on `on` (cached per date; callers must not modify the frame)."""
+        """The directed commitments on `on`, every status tier (cached per date; callers must not modify the frame;
+        each answer keeps the tiers its `status` counts)."""
         def compute():
             with self.cursor() as cur:
-                return commitments_module.directed_commitments(cur, on)
+                return commitments_module.directed_commitments(cur, on, status="any")
 
         return self.frames.get_or_compute((self.generation, on), compute)
 

@@ -24,6 +24,34 @@ SupposeOption = typer.Option(
     '"defense RUS CHN from 2026-01-01", "ARM leaves CSTO 2026-01-01" (README: Suppositions). The store is not changed.')
 SupposeFileOption = typer.Option(None, "--suppose-file", help="What-if: a YAML list of suppositions (see --suppose).")
 CompareOption = typer.Option(False, "--compare", help="With --suppose: the real and the supposed world side by side.")
+StatusOption = typer.Option(
+    None, "--status", help="Which commitments count past a dataset's coverage: confirmed (the data or a register "
+    "entry confirms it on the date), presumed (default: confirmed and presumed — in force when the data end, nothing "
+    "known to end it, term not run out) or any (unknown too). README: Status after coverage.")
+
+
+def status_option(text: str | None) -> str:
+    """The --status choice (default presumed), or a BadInputError naming --status."""
+    from foedus.errors import BadInputError
+    from foedus.query.intervals import check_status
+
+    try:
+        return check_status(text)
+    except BadInputError as exc:
+        raise BadInputError("--status", exc.message, fix="use --status confirmed, presumed or any") from None
+
+
+def show_warning(warning: str | None) -> None:
+    """A projection warning as one yellow ``warning:`` line on stderr (also with --json: stdout stays JSON)."""
+    if warning:
+        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+
+
+def date_warning(con, on) -> str | None:
+    """The projection warning of a date (after the register's check date or today), else None."""
+    from foedus.query.commitments import warning_for
+
+    return warning_for(con, on)
 
 
 def fail(message: str, code: int = 2):

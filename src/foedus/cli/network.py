@@ -15,11 +15,14 @@ from foedus.cli.common import (
     DbOption,
     JsonOption,
     OnOption,
+    StatusOption,
     SupposeFileOption,
     SupposeOption,
     console,
     print_json,
     show_comparison,
+    show_warning,
+    status_option,
     store,
 )
 from foedus.cli.queries import _resolve, show_notes, state_names
@@ -51,6 +54,7 @@ def network(
     types: str = TypesOption,
     out: list[Path] = typer.Option(None, "--out", help="Export file(s): .graphml, .gexf, .json (node-link), .csv"),
     per_treaty: bool = typer.Option(False, "--per-treaty", help="One edge per treaty phase (MultiDiGraph)"),
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
     suppose: list[str] = SupposeOption,
@@ -60,9 +64,11 @@ def network(
     from foedus.network.snapshot import write_graph
     from foedus.network.view import network as network_answer
 
+    status = status_option(status)
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         result, graph = network_answer(con, parse_date(on, "--on"), parse_obligation_types(types, "--types"),
-                                       per_treaty=per_treaty)
+                                       per_treaty=per_treaty, status=status)
+        show_warning(result.warning)
         written = [write_graph(graph, path) for path in out or []]
         if as_json:
             print_json(result.to_json())
@@ -76,7 +82,8 @@ def _network_summary(graph, on: str, per_treaty: bool) -> None:
     tied = [n for n in graph if graph.degree(n) > 0]
     console.print(f"[bold]Commitment graph on {on}[/] ({', '.join(graph.graph['types'])}): "
                   f"{graph.number_of_nodes()} states, {len(tied)} with commitments, "
-                  f"{graph.number_of_edges()} directed {'commitments' if per_treaty else 'ties'}")
+                  f"{graph.number_of_edges()} directed {'commitments' if per_treaty else 'ties'} "
+                  f"(status: {graph.graph.get('status')})")
     console.print(f"[dim]{escape(graph.graph['coverage'])}[/]")
 
     def partners(n):
@@ -99,6 +106,7 @@ def triads(
                                                     "with 1–2 the triads that include them"),
     top: int = typer.Option(10, "--top", help="Keep the first N of each kind (0: all)"),
     kind: str = typer.Option("closed,open", "--kind", help="closed, open or both"),
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
     suppose: list[str] = SupposeOption,
@@ -108,19 +116,21 @@ def triads(
     """Closed defense triangles and open triads (two defense sides, the third weaker), ranked and explained."""
     from foedus.network.answers import triads as triads_answer
 
+    status = status_option(status)
     with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         if compare:
             return show_comparison(con, suppose, suppose_file, "triads", as_json, on=parse_date(on, "--on"),
                                    among=among, kinds=kind, top=top)
-        found = triads_answer(con, parse_date(on, "--on"), among=among, top=top, kinds=kind)
+        found = triads_answer(con, parse_date(on, "--on"), among=among, top=top, kinds=kind, status=status)
         show_notes(found._notes, as_json)
+        show_warning(found._warning)
         if as_json:
             print_json(found.to_json())
             return
         names = state_names(con)
         counts = found.counts
         console.print(f"[bold]Triads on {found._on}[/]: {counts['closed']} closed defense triangles, "
-                      f"{counts['open']} open triads in all; showing {len(found)}")
+                      f"{counts['open']} open triads in all (status: {found._status}); showing {len(found)}")
         console.print(f"[dim]{escape(found._coverage)}[/]")
         console.print("score: for an open triad, its nearness to closing (higher is nearer: 3 × the level of the "
                       "open side's strongest obligation — neutrality/non-aggression 2, consultation 1, none 0 — "
@@ -157,6 +167,7 @@ def diff(
     end: str = typer.Option(..., "--to", help="Second date YYYY-MM-DD"),
     around: str = typer.Option(None, "--around", help="Only pairs including this state"),
     types: str = TypesOption,
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
     suppose: list[str] = SupposeOption,
@@ -165,11 +176,13 @@ def diff(
     """Commitments begun, ended, upgraded or downgraded between two dates, with sources."""
     from foedus.network.answers import diff as diff_answer
 
+    status = status_option(status)
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         result = diff_answer(con, parse_date(start, "--from"), parse_date(end, "--to"), around=around,
-                             types=parse_obligation_types(types, "--types"), names=names)
+                             types=parse_obligation_types(types, "--types"), names=names, status=status)
         show_notes(result._notes, as_json)
+        show_warning(result.warning)
         if as_json:
             print_json(result.to_json())
             return
@@ -187,7 +200,7 @@ def diff(
 
 def _bloc_history_table(history) -> Table:
     table = Table(title=f"Bloc sizes {history.dates[0] if history.dates else ''} to "
-                        f"{history.dates[-1] if history.dates else ''} (seed {history.seed})")
+                        f"{history.dates[-1] if history.dates else ''} (seed {history.seed}, status {history.status})")
     table.add_column("date", no_wrap=True)
     columns = history._columns[:8]
     for column in columns:
@@ -198,7 +211,8 @@ def _bloc_history_table(history) -> Table:
 
 
 def _blocs_table(result, names: StateNames) -> None:
-    table = Table(title=f"Defense blocs on {result.on} (Louvain, seed {result.seed})", show_lines=True)
+    table = Table(title=f"Defense blocs on {result.on} (Louvain, seed {result.seed}, status {result.status})",
+                  show_lines=True)
     for column in ("bloc", "size", "CINC", "members"):
         table.add_column(column, overflow="fold")
     for b in result.blocs:
@@ -215,6 +229,7 @@ def blocs(
     end: str = typer.Option(None, "--to", help="Last year of the history"),
     step: int = typer.Option(5, "--step", help="Years between history dates"),
     seed: int = typer.Option(0, "--seed", help="Louvain seed (fixed: same blocs every run)"),
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
     suppose: list[str] = SupposeOption,
@@ -223,16 +238,19 @@ def blocs(
     """Blocs of the defense network (Louvain, fixed seed) with polarization measures, or their history."""
     from foedus.network import answers
 
+    status = status_option(status)
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         if start or end:
-            history = answers.bloc_history(con, start, end, step, seed=seed)
+            history = answers.bloc_history(con, start, end, step, seed=seed, status=status)
+            show_warning(history.warning)
             if as_json:
                 print_json(history.to_json())
             else:
                 console.print(_bloc_history_table(history))
             return
         names = state_names(con)
-        result = answers.blocs(con, parse_date(on, "--on"), seed=seed, names=names)
+        result = answers.blocs(con, parse_date(on, "--on"), seed=seed, names=names, status=status)
+        show_warning(result.warning)
         if as_json:
             print_json(result.to_json())
             return
@@ -243,10 +261,10 @@ def _fmt(value: float) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.4f}"
 
 
-def _sscore_pair(con, names: StateNames, a: str, b: str, year: int, on, as_json: bool) -> None:
+def _sscore_pair(con, names: StateNames, a: str, b: str, year: int, on, as_json: bool, status: str) -> None:
     from foedus.network.answers import sscore_pair
 
-    result = sscore_pair(con, a, b, year, on=on, names=names)
+    result = sscore_pair(con, a, b, year, on=on, names=names, status=status)
     if as_json:
         print_json(result.to_json())
         return
@@ -277,20 +295,22 @@ def sscore(
     out: Path = typer.Option(None, "--out", help="Write the full matrix (CSV) here"),
     weighted: bool = typer.Option(False, "--weighted", help="Capability-weighted matrix for --out/--json"),
     top: int = typer.Option(10, "--top", help="With A only: the N most and least similar states"),
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
     """Signorino–Ritter S-scores of alliance portfolios: one dyad, one state's ranking, or the year matrix."""
     from foedus.network import answers
 
+    status = status_option(status)
     with store(db) as con:
         names = state_names(con)
         if a and b:
-            _sscore_pair(con, names, a, b, year, on, as_json)
+            _sscore_pair(con, names, a, b, year, on, as_json, status)
             return
         if not a and not as_json and out is None:
             raise BadInputError("--out", "the full matrix needs --out FILE.csv or --json", fix="or name a state")
-        matrices = answers.sscore_matrices(con, year, on)
+        matrices = answers.sscore_matrices(con, year, on, status)
         chosen = matrices["weighted" if weighted else "unweighted"]
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)

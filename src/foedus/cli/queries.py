@@ -12,12 +12,15 @@ from foedus.cli.common import (
     DbOption,
     JsonOption,
     OnOption,
+    StatusOption,
     SupposeFileOption,
     SupposeOption,
     console,
     errors,
     print_json,
     show_comparison,
+    show_warning,
+    status_option,
     store,
 )
 from foedus.dates import parse_date
@@ -55,6 +58,9 @@ def show_notes(notes: list[str], quiet: bool) -> None:
 
 def _status(c: Commitment) -> str:
     extra = c.model_extra or {}
+    tier = extra.get("tier")
+    if tier and tier != "confirmed":
+        return f"[yellow]{tier}: {extra.get('status_reason') or extra.get('note', c.status)}[/]"
     if c.status == "unknown_after_coverage":
         return f"[yellow]{extra.get('note', c.status)}[/]"
     return c.until or ("in force" if c.status == "in_force" else extra.get("note", c.status))
@@ -82,6 +88,7 @@ def obligations(
     on: str = OnOption,
     types: str = TypesOption,
     show_all: bool = typer.Option(False, "--all", help=f"Show every commitment (default: the first {TOP})"),
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
     suppose: list[str] = SupposeOption,
@@ -90,10 +97,12 @@ def obligations(
     """Every commitment in force for STATE on a date, strongest obligation and most important partner first."""
     from foedus.query.answers import obligations_answer
 
+    status = status_option(status)
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
-        result = obligations_answer(con, state, parse_date(on, "--on"), types=types, names=names)
+        result = obligations_answer(con, state, parse_date(on, "--on"), types=types, names=names, status=status)
         show_notes(result._notes, as_json)
+        show_warning(result.warning)
         if as_json:
             print_json(result.to_json())
             return
@@ -114,6 +123,7 @@ def dyad(
     b: str = typer.Argument(..., help="Second state"),
     on: str = OnOption,
     types: str = TypesOption,
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
     suppose: list[str] = SupposeOption,
@@ -123,13 +133,15 @@ def dyad(
     """What A owes B and what B owes A on a date (directed: asymmetric treaties differ by direction)."""
     from foedus.query.answers import dyad_answer
 
+    status = status_option(status)
     with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         names = state_names(con)
         if compare:
             return show_comparison(con, suppose, suppose_file, "dyad", as_json, a=a, b=b, on=parse_date(on, "--on"),
                                    names=names)
-        result = dyad_answer(con, a, b, parse_date(on, "--on"), types=types, names=names)
+        result = dyad_answer(con, a, b, parse_date(on, "--on"), types=types, names=names, status=status)
         show_notes(result._notes, as_json)
+        show_warning(result.warning)
         if as_json:
             print_json(result.to_json())
             return
@@ -173,12 +185,16 @@ def treaty(
         console.print(table)
 
 
-def briefing(on: str = OnOption, db: str = DbOption) -> None:
+def briefing(on: str = OnOption, status: str = StatusOption, db: str = DbOption) -> None:
     """The main job: North Korea's commitments today and the Russia–China–DPRK dyads."""
     from foedus.briefing import briefing as make_briefing
+    from foedus.cli.common import date_warning
 
+    status = status_option(status)
     with store(db) as con:
-        console.print(make_briefing(con, parse_date(on, "--on")), highlight=False, soft_wrap=True, markup=False)
+        day = parse_date(on, "--on")
+        show_warning(date_warning(con, day))
+        console.print(make_briefing(con, day, status=status), highlight=False, soft_wrap=True, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -106,6 +106,16 @@ def _history_table(title: str, periods: History, names: StateNames) -> Table:
     return table
 
 
+def _history_warning(con) -> None:
+    """Periods still open run to today: when today is past the register's check date, they are projections."""
+    from foedus.cli.common import date_warning, show_warning
+    from foedus.dates import today
+
+    warning = date_warning(con, today())
+    if warning:
+        show_warning(f"periods still in force (no end) are read to today; {warning}")
+
+
 def history(
     a: str = typer.Argument(..., help="First state"),
     b: str = typer.Argument(..., help="Second state (not A)"),
@@ -122,6 +132,7 @@ def history(
         names = state_names(con)
         periods = history_answer(con, a, b, names=names)
         show_notes(periods.notes, as_json)
+        _history_warning(con)
         if as_json:
             print_json(periods.to_json())
             return

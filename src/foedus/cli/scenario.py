@@ -17,11 +17,14 @@ from foedus.cli.common import (
     DbOption,
     JsonOption,
     OnOption,
+    StatusOption,
     SupposeFileOption,
     SupposeOption,
     console,
     print_json,
     show_comparison,
+    show_warning,
+    status_option,
     store,
 )
 
@@ -83,10 +86,13 @@ def render(result, show_all: bool = False) -> None:
         findings = "; ".join(supporter.findings) or "no treaty wording bears on it"
         console.print(f"[cyan]supporter[/] {escape(supporter.name)} ({supporter.ccode}), supporting the "
                       f"{supporter.supports} side: {escape(findings)}")
+    status = result.facts.status
     if result.unknown:
-        console.print(f"[yellow]{len(result.unknown)} commitment(s) toward the parties were in force at the end "
-                      "of their dataset's coverage and are not counted (later status unknown; --assume-in-force "
-                      "counts them).[/]")
+        what = ("are not confirmed on the date (presumed or unknown)" if status == "confirmed" else
+                "were in force at the end of their dataset's coverage but their later status is unknown "
+                "(a fixed term ran out with no renewal recorded, or a term the data do not code)")
+        console.print(f"[yellow]{len(result.unknown)} commitment(s) toward the parties {what} and are not counted "
+                      f"(status {status}; --status any counts them).[/]")
     for side in ("attacker", "target"):
         console.print(_capability_line(f"{side} side", result.sides[side]))
     if result.monte_carlo is not None:
@@ -107,8 +113,9 @@ def scenario(
     provoked: bool = typer.Option(None, "--provoked/--not-provoked", help="Did the target provoke the attack?"),
     requested: bool = typer.Option(None, "--requested/--not-requested", help="Did the target request help?"),
     assume_in_force: bool = typer.Option(
-        False, "--assume-in-force", help="Treat commitments last seen in force past a dataset's coverage as binding"
+        False, "--assume-in-force", help="Count every commitment, unknown status too (the same as --status any)"
     ),
+    status: str = StatusOption,
     reliability: str = typer.Option(
         None, "--reliability",
         help="Monte Carlo: probability an obligation is honoured, e.g. 0.75, or per type: defense=0.8,offense=0.6",
@@ -130,17 +137,21 @@ def scenario(
     request = ScenarioRequest(
         attackers=attack, targets=target, supporters=supporters, on=on, rounds=rounds, mode=mode, where=where,
         provoked=provoked, requested=requested, assume_in_force=assume_in_force, reliability=reliability,
-        draws=draws, seed=seed,
+        draws=draws, seed=seed, status=status,
     )
     request.check(cli=True)  # bounds first: no database needed to refuse --draws 0
     with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         from foedus.naming import StateNames
+        from foedus.scenario.request import warning_for
 
         plan = request.plan(StateNames(con), cli=True, organizations=organization_members(con))
+        warning = warning_for(con, plan)
+        show_warning(warning)
         if compare:
             return show_comparison(con, suppose, suppose_file, "scenario", as_json, model=plan.scenario,
-                                   runner=lambda world: request.run(ScenarioContext(world, plan.scenario.on), plan))
-        result = request.run(ScenarioContext(con, plan.scenario.on), plan)
+                                   runner=lambda world: request.run(ScenarioContext(world, plan.scenario.on), plan,
+                                                                    warning))
+        result = request.run(ScenarioContext(con, plan.scenario.on), plan, warning)
     if as_json:
         print_json(result.to_json())
         return
@@ -153,6 +164,7 @@ def sweep(
     mode: str = typer.Option("legal", "--mode"),
     out: Path = typer.Option(None, "--out", help="CSV of every ordered pair (--on), or the Parquet directory (--from)"),
     top: int = typer.Option(10, "--top"),
+    status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
     start: str = exposure.FromOption, end: str = exposure.ToOption, every: str = exposure.EveryOption,
@@ -163,20 +175,32 @@ def sweep(
     """Every ordered (attacker, target) pair among system members on a date: joiners bound whoever fights.
 
     With --from/--to: every directed dyad on every date of the range, on Dask (foedus.cli.exposure)."""
+    status = status_option(status)
     if start is not None or end is not None:
+        from foedus.query.intervals import DEFAULT_STATUS
+
+        if status != DEFAULT_STATUS:
+            from foedus.errors import BadInputError
+
+            raise BadInputError("--status", f"the whole-history sweep (--from/--to) counts {DEFAULT_STATUS} "
+                                "commitments only", fix="drop --status, or sweep one date with --on")
         return exposure.run_exposure(db=db, start=start, end=end, every=every, draws=draws, mode=mode, rounds=rounds,
                                      model=model, seed=seed, reliability=reliability, scheduler=scheduler,
                                      workers=workers, out=out, resume=resume, as_json=as_json)
     from rich.table import Table
 
+    from foedus.cli.common import date_warning
     from foedus.dates import parse_date
     from foedus.naming import StateNames
+    from foedus.scenario import ScenarioContext
     from foedus.scenario.request import ScenarioRequest
     from foedus.scenario.sweep import sweep_result
 
     ScenarioRequest(attackers=["-"], targets=["-"], rounds=rounds, mode=mode).check(cli=True)
     with store(db) as con:
-        result = sweep_result(con, parse_date(on, "--on"), rounds=rounds, mode=mode)
+        day = parse_date(on, "--on")
+        show_warning(date_warning(con, day))
+        result = sweep_result(con, day, rounds=rounds, mode=mode, context=ScenarioContext(con, day, status=status))
         names = StateNames(con)
     if out:
         tmp = Path(f"{out}.tmp")
@@ -187,7 +211,7 @@ def sweep(
         return
     frame = result.frame
     console.print(f"{len(frame)} ordered pairs; mean joiners defending the target: "
-                  f"{frame.joiners_target_side.mean():.2f}")
+                  f"{frame.joiners_target_side.mean():.2f} (status: {status})")
     table = Table(title=f"Targets drawing the most defenders ({mode}, {rounds} round(s))")
     for column in ("attacker", "target", "defenders", "joining attacker"):
         table.add_column(column)

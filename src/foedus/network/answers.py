@@ -4,6 +4,10 @@ Each function resolves its state arguments (names or codes), computes with the a
 (:mod:`~foedus.network.triads`, :mod:`~foedus.network.diff`, :mod:`~foedus.network.blocs`,
 :mod:`~foedus.network.sscore`) and returns a :mod:`foedus.results` model whose ``to_json()`` is the
 ``--json`` contract the CLI prints and the HTTP API returns.
+
+Every one takes the status rule all commands share (`status`: confirmed, presumed — the default,
+:data:`foedus.query.intervals.DEFAULT_STATUS` — or any) and says which it used; a date after the register's
+check date or after today carries the projection `warning` (in the envelope, or on every item of a list answer).
 """
 
 from __future__ import annotations
@@ -16,8 +20,22 @@ from pydantic import Field, PrivateAttr
 from foedus.dates import parse_date
 from foedus.errors import BadInputError
 from foedus.naming import StateNames
+from foedus.query.intervals import check_status
 from foedus.query.states import names_for, state_code
 from foedus.results import ListResult, Record, Result
+
+
+def _warning(con, day: dt.date) -> str | None:
+    from foedus.query.commitments import warning_for
+
+    return warning_for(con, day)
+
+
+def _status(status: str | None, parameter: str = "status") -> str:
+    try:
+        return check_status(status)
+    except BadInputError as exc:
+        raise BadInputError(parameter, exc.message, fix="use confirmed, presumed or any") from None
 
 # ----------------------------------------------------------------------------- triads
 
@@ -30,11 +48,13 @@ class TriadSide(Record):
     defense: str
     treaties: list[str]
     status: str | None
+    tier: str | None = None
     commitments: list[dict]
 
 
 class TriadRecord(Record):
     on: str
+    status: str
     members: list[int]
     kind: str
     score: int
@@ -50,6 +70,8 @@ class Triads(ListResult):
     _coverage: str = PrivateAttr("")
     _on: str = PrivateAttr("")
     _notes: list[str] = PrivateAttr(default_factory=list)
+    _status: str = PrivateAttr("")
+    _warning: str | None = PrivateAttr(None)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -64,9 +86,10 @@ def _states(names: StateNames, among, parameter: str, notes: list[str]) -> list[
 
 
 def triads(con, on: str | dt.date | None = None, among=None, top: int | None = 10,
-           kinds=("closed", "open"), names: StateNames | None = None, frame=None) -> Triads:
+           kinds=("closed", "open"), names: StateNames | None = None, frame=None, status: str | None = None) -> Triads:
     """Ranked triads on `on`; `among` states (names or codes, comma-separated or a list); `top` per kind (0 or
-    None: all); `frame`: the directed commitments of the date, when cached."""
+    None: all); `frame`: the directed commitments of the date (every tier), when cached; `status`: the tiers that
+    count. Each triad record says the status used and, for a projected date, carries the `warning`."""
     from foedus.network import triads as triads_module
     from foedus.network.view import graph_on
 
@@ -76,14 +99,18 @@ def triads(con, on: str | dt.date | None = None, among=None, top: int | None = 1
     codes = _states(names, among, "among", notes)
     if isinstance(kinds, str):
         kinds = [k.strip() for k in kinds.split(",") if k.strip()]
-    graph = graph_on(con, day, multi=False, frame=frame)
+    status = _status(status)
+    graph = graph_on(con, day, multi=False, frame=frame, status=status)
     try:
         found = triads_module.find_triads(graph, among=codes or None, top=top or None, kinds=kinds)
     except ValueError as exc:
         raise BadInputError("kind", str(exc)) from None
-    out = Triads([{"on": day.isoformat(), **t.record()} for t in found])
+    warning = _warning(con, day)
+    extra = {"warning": warning} if warning else {}
+    out = Triads([{"on": day.isoformat(), "status": status, **t.record(), **extra} for t in found])
     out._counts, out._coverage, out._on, out._notes = (triads_module.triad_counts(graph), graph.graph["coverage"],
                                                        day.isoformat(), notes)
+    out._status, out._warning = status, warning
     return out
 
 
@@ -112,14 +139,18 @@ class Diff(Result):
     from_: str = Field(alias="from")
     to: str
     around: int | None
+    status: str
+    warning: str | None = None
     changes: list[ChangeRecord]
     _changes: list = PrivateAttr(default_factory=list)
     _coverage: str = PrivateAttr("")
     _notes: list[str] = PrivateAttr(default_factory=list)
 
 
-def diff(con, start, end, around: str | int | None = None, types=None, names: StateNames | None = None) -> Diff:
-    """Changes between `start` and `end`, optionally only pairs including `around` (a name or code)."""
+def diff(con, start, end, around: str | int | None = None, types=None, names: StateNames | None = None,
+         status: str | None = None) -> Diff:
+    """Changes between `start` and `end`, optionally only pairs including `around` (a name or code); `status`:
+    the tiers that count on both dates; `warning` when either date is a projection."""
     from foedus.network import diff as diff_module
     from foedus.network.snapshot import coverage_text
     from foedus.query.answers import parse_obligation_types
@@ -128,9 +159,11 @@ def diff(con, start, end, around: str | int | None = None, types=None, names: St
     names = names_for(con, names)
     notes: list[str] = []
     code = state_code(names, around, "around", notes=notes) if around not in (None, "") else None
-    changes = diff_module.diff(con, first, second, around=code, types=parse_obligation_types(types))
-    out = Diff(**{"from": first.isoformat()}, to=second.isoformat(), around=code,
-               changes=[c.record(names) for c in changes])
+    status = _status(status)
+    changes = diff_module.diff(con, first, second, around=code, types=parse_obligation_types(types), status=status)
+    warning = _warning(con, max(first, second))
+    out = Diff(**{"from": first.isoformat()}, to=second.isoformat(), around=code, status=status,
+               **({"warning": warning} if warning else {}), changes=[c.record(names) for c in changes])
     out._changes, out._coverage, out._notes = changes, coverage_text(con), notes
     return out
 
@@ -152,6 +185,8 @@ class Blocs(Result):
 
     on: str
     seed: int
+    status: str
+    warning: str | None = None
     method: str
     blocs: list[BlocRecord]
     unaligned: list[int]
@@ -163,22 +198,29 @@ class BlocHistory(Result):
     """Bloc membership and sizes on 1 January of every `step`-th year (`foedus blocs --from --to --json`)."""
 
     seed: int
+    status: str
+    warning: str | None = None
     dates: list[str]
     sizes: dict[str, dict[str, int]]
     members: list[dict]
     _columns: list[str] = PrivateAttr(default_factory=list)
 
 
-def blocs(con, on: str | dt.date | None = None, seed: int | None = None, names: StateNames | None = None) -> Blocs:
+def blocs(con, on: str | dt.date | None = None, seed: int | None = None, names: StateNames | None = None,
+          status: str | None = None) -> Blocs:
     from foedus.network import blocs as blocs_module
 
     seed = blocs_module.DEFAULT_SEED if seed is None else seed
-    result = blocs_module.blocs(con, parse_date(on, "on"), seed=seed)
-    return Blocs.model_validate(result.record(names_for(con, names)))
+    day, status = parse_date(on, "on"), _status(status)
+    result = blocs_module.blocs(con, day, seed=seed, status=status)
+    warning = _warning(con, day)
+    return Blocs.model_validate({**result.record(names_for(con, names)), "status": status,
+                                 **({"warning": warning} if warning else {})})
 
 
-def bloc_history(con, start, end, step: int = 5, seed: int | None = None) -> BlocHistory:
-    """Bloc sizes on 1 January of every `step`-th year from `start` to `end` (years or dates)."""
+def bloc_history(con, start, end, step: int = 5, seed: int | None = None, status: str | None = None) -> BlocHistory:
+    """Bloc sizes on 1 January of every `step`-th year from `start` to `end` (years or dates); `status`: the tiers
+    that count on every date; `warning` when the last date is a projection."""
     from foedus.network import blocs as blocs_module
 
     if start in (None, "") or end in (None, ""):
@@ -187,11 +229,13 @@ def bloc_history(con, start, end, step: int = 5, seed: int | None = None) -> Blo
     if step < 1:
         raise BadInputError("step", f"{step} is not a number of years", fix="give 1 or more")
     seed = blocs_module.DEFAULT_SEED if seed is None else seed
+    status = _status(status)
     dates = blocs_module.yearly_dates(start, end, step)
-    history = blocs_module.bloc_history(con, dates, seed=seed)
+    history = blocs_module.bloc_history(con, dates, seed=seed, status=status)
     sizes = blocs_module.bloc_sizes(history)
+    warning = _warning(con, max(dates)) if dates else None
     out = BlocHistory(
-        seed=seed, dates=[d.isoformat() for d in dates],
+        seed=seed, status=status, **({"warning": warning} if warning else {}), dates=[d.isoformat() for d in dates],
         sizes={str(k.date()) if hasattr(k, "date") else str(k): {c: int(v) for c, v in row.items()}
                for k, row in sizes.to_dict("index").items()},
         members=history.assign(date=history.date.astype(str)).to_dict("records"),
@@ -244,27 +288,33 @@ class SScoreMatrix(Result):
     matrix: list[list[float]]
 
 
-def sscore_pair(con, a: str | int, b: str | int, year: int, on=None, names: StateNames | None = None) -> SScorePair:
+def sscore_pair(con, a: str | int, b: str | int, year: int, on=None, names: StateNames | None = None,
+                status: str | None = None) -> SScorePair:
     from foedus.network import sscore as sscore_module
 
     names = names_for(con, names)
     code_a, code_b = state_code(names, a, "a"), state_code(names, b, "b")
-    values = {flavour: sscore_module.sscore(con, code_a, code_b, year, weighted=w, on=on) for flavour, w in FLAVOURS}
+    status = _status(status)
+    values = {flavour: sscore_module.sscore(con, code_a, code_b, year, weighted=w, on=on, status=status)
+              for flavour, w in FLAVOURS}
     return SScorePair.model_construct(a=code_a, b=code_b, year=year, s=values)
 
 
-def sscore_matrices(con, year: int, on=None) -> dict:
-    """Both flavours of the year's matrix (DataFrames indexed by COW code)."""
+def sscore_matrices(con, year: int, on=None, status: str | None = None) -> dict:
+    """Both flavours of the year's matrix (DataFrames indexed by COW code); `status`: the tiers that count."""
     from foedus.network import sscore as sscore_module
 
-    return {flavour: sscore_module.sscore_matrix(con, year, weighted=w, on=on) for flavour, w in FLAVOURS}
+    status = _status(status)
+    return {flavour: sscore_module.sscore_matrix(con, year, weighted=w, on=on, status=status)
+            for flavour, w in FLAVOURS}
 
 
 def sscore_ranking(con, state: str | int, year: int, on=None, weighted: bool = False,
-                   names: StateNames | None = None, matrices: dict | None = None) -> SScoreRanking:
+                   names: StateNames | None = None, matrices: dict | None = None,
+                   status: str | None = None) -> SScoreRanking:
     names = names_for(con, names)
     code = state_code(names, state, "a")
-    matrices = sscore_matrices(con, year, on) if matrices is None else matrices
+    matrices = sscore_matrices(con, year, on, status) if matrices is None else matrices
     chosen = matrices["weighted" if weighted else "unweighted"]
     if code not in chosen.index:
         raise BadInputError("a", f"{names.name(code)} ({code}) is not a system member on {chosen.attrs['on']}",
@@ -278,8 +328,9 @@ def sscore_ranking(con, state: str | int, year: int, on=None, weighted: bool = F
     return out
 
 
-def sscore_matrix(con, year: int, on=None, weighted: bool = False, matrices: dict | None = None) -> SScoreMatrix:
-    matrices = sscore_matrices(con, year, on) if matrices is None else matrices
+def sscore_matrix(con, year: int, on=None, weighted: bool = False, matrices: dict | None = None,
+                  status: str | None = None) -> SScoreMatrix:
+    matrices = sscore_matrices(con, year, on, status) if matrices is None else matrices
     chosen = matrices["weighted" if weighted else "unweighted"]
     return SScoreMatrix(year=year, on=chosen.attrs["on"], weighted=weighted, ccodes=[int(c) for c in chosen.index],
                         matrix=chosen.round(6).to_numpy().tolist())

@@ -79,10 +79,13 @@ class BlocResult:
         }
 
 
-def defense_graph(con, on: str | dt.date | None = None, known_only: bool = False) -> nx.Graph:
-    """The undirected defense network on `on`: every COW system member a node, CINC as attribute."""
+def defense_graph(con, on: str | dt.date | None = None, known_only: bool = False,
+                  status: str | None = None) -> nx.Graph:
+    """The undirected defense network on `on`: every COW system member a node, CINC as attribute.
+
+    `status`: the tiers that count (confirmed, presumed — the default —, any; `known_only`: confirmed)."""
     day = parse_date(on, "on")
-    frame = commitments_on(con, day, ("defense",), known_only)
+    frame = commitments_on(con, day, ("defense",), known_only, status=status)
     directed = set(zip(frame.from_ccode.tolist(), frame.to_ccode.tolist(), strict=True))
     graph = nx.Graph(on=day.isoformat())
     cinc, year = cinc_scores(con, day.year)
@@ -152,10 +155,11 @@ def polarization(graph: nx.Graph, blocs: list[Bloc]) -> dict:
 
 
 def blocs(con, on: str | dt.date | None = None, seed: int = DEFAULT_SEED, resolution: float = 1.0,
-          graph: nx.Graph | None = None) -> BlocResult:
-    """Blocs of the defense network on `on`, with polarization measures (`graph`: a snapshot to reuse)."""
+          graph: nx.Graph | None = None, status: str | None = None) -> BlocResult:
+    """Blocs of the defense network on `on`, with polarization measures (`graph`: a snapshot to reuse;
+    `status`: the tiers that count when the graph is built here)."""
     day = parse_date(on, "on")
-    graph = defense_graph(con, day) if graph is None else as_defense_graph(graph)
+    graph = defense_graph(con, day, status=status) if graph is None else as_defense_graph(graph)
     names = StateNames(con)
     found = detect_blocs(graph, seed, resolution, labels=names.abbr)
     home = {c for b in found for c in b.members}
@@ -186,17 +190,18 @@ def _match(previous: dict[int, set], current: list[Bloc], next_id: int) -> tuple
     return mapping, next_id
 
 
-def bloc_history(con, dates: Iterable, seed: int = DEFAULT_SEED, resolution: float = 1.0) -> pd.DataFrame:
+def bloc_history(con, dates: Iterable, seed: int = DEFAULT_SEED, resolution: float = 1.0,
+                 status: str | None = None) -> pd.DataFrame:
     """Bloc membership on each date: one row per (date, state in a bloc), ids stable across dates.
 
     Columns: date, bloc (stable id), label (the bloc's most frequent leader and the years it is
-    seen, e.g. "RUS bloc (1955–1990)"), leader (on that date), ccode, abbr.
+    seen, e.g. "RUS bloc (1955–1990)"), leader (on that date), ccode, abbr. `status`: the tiers that count.
     """
     names = StateNames(con)
     previous: dict[int, set] = {}
     next_id, rows = 1, []
     for value in sorted(parse_date(d, "date") for d in dates):
-        found = detect_blocs(defense_graph(con, value), seed, resolution)
+        found = detect_blocs(defense_graph(con, value, status=status), seed, resolution)
         mapping, next_id = _match(previous, found, next_id)
         previous = {mapping[b.id]: set(b.members) for b in found}
         for b in found:

@@ -11,9 +11,10 @@ compared (from :func:`foedus.query.directed_commitments` on both dates, so regis
   and the other fell;
 * ``changed``: the same obligations, carried by other treaties (a renewal or replacement).
 
-Each change lists the treaties added and removed with their sources. A commitment still in force at
-its dataset's coverage end is not *ended* by the end of coverage: its status becomes
-``unknown_after_coverage`` and the change says so (``coverage_note``).
+Each change lists the treaties added and removed with their sources. Both dates count the same status
+tiers (``status``: confirmed, presumed — the default — or any; :mod:`foedus.query.intervals`). A commitment
+still in force at its dataset's coverage end is not *ended* by the end of coverage: it is presumed in force
+(or, under ``status='confirmed'``, no longer counted), and the change says so (``coverage_note``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ class PairState:
 
     @property
     def unknown(self) -> bool:
-        return any(c["status"] == "unknown_after_coverage" for c in self.commitments)
+        """Some commitment is past its dataset's coverage and not confirmed there (presumed or unknown)."""
+        return any(c.get("tier", "confirmed" if c["status"] == "in_force" else "unknown") != "confirmed"
+                   for c in self.commitments)
 
     def record(self) -> dict:
         return {"a_to_b": self.a_to_b, "b_to_a": self.b_to_a, "treaties": sorted(self.treaties)}
@@ -83,7 +86,8 @@ class Change:
             out["names"] = [names.name(self.a), names.name(self.b)]
         if self.after.unknown and not self.before.unknown:
             out["coverage_note"] = (
-                "on the second date some commitments are past their dataset's coverage: status unknown"
+                "on the second date some commitments are past their dataset's coverage and not confirmed by the "
+                "register: presumed in force or unknown (see each commitment's tier)"
             )
         return out
 
@@ -93,7 +97,7 @@ def _treaty_summary(commitments: list[dict]) -> list[dict]:
     for c in commitments:
         entry = by_treaty.setdefault(c["treaty_id"], {
             "treaty_id": c["treaty_id"], "treaty_name": c["treaty_name"], "since": c["since"], "until": c["until"],
-            "status": c["status"], "directions": [], "sources": [],
+            "status": c["status"], "tier": c.get("tier"), "directions": [], "sources": [],
         })
         entry["directions"].append({"from": c["from"], "to": c["to"], "obligations": c["obligations"]})
         if c["source"] not in entry["sources"]:
@@ -158,10 +162,12 @@ def diff(
     around: int | None = None,
     types: Iterable[str] | str | None = None,
     changes: Iterable[str] = CHANGES,
+    status: str | None = None,
 ) -> list[Change]:
-    """Changes between `start` and `end`, optionally only pairs including `around` (a COW code)."""
+    """Changes between `start` and `end`, optionally only pairs including `around` (a COW code); `status`: the
+    tiers that count on both dates."""
     first, second = parse_date(start, "from"), parse_date(end, "to")
-    frames = [commitments_on(con, day, types) for day in (first, second)]
+    frames = [commitments_on(con, day, types, status=status) for day in (first, second)]
     if around is not None:
         frames = [f[(f.from_ccode == int(around)) | (f.to_ccode == int(around))] for f in frames]
     before, after = (_pairs(f) for f in frames)

@@ -11,9 +11,11 @@ soon as that function returns them. Two shapes:
   treaties merged (the shape :mod:`foedus.network.triads` and :mod:`foedus.network.blocs` use).
 
 ``direction`` on an edge says whether the partner owes the same back (``mutual``) or not
-(``one_way``, e.g. the US–Japan treaty). Commitments still in force at the end of a dataset's
-coverage are kept for later dates with ``status = "unknown_after_coverage"``; ``known_only=True``
-drops them.
+(``one_way``, e.g. the US–Japan treaty). Which commitments count is the status rule every command
+shares (``status``: 'confirmed', 'presumed' — the default, :data:`foedus.query.intervals.DEFAULT_STATUS` —
+or 'any'; see :mod:`foedus.query.intervals`); each edge carries its ``tier`` (confirmed, presumed,
+unknown) and ``status_reason``, and the legacy ``status`` (``in_force`` or ``unknown_after_coverage``).
+``known_only=True`` is the old spelling of ``status='confirmed'``.
 
 Exports: GraphML and GEXF (networkx writers; list attributes are joined with ``;`` and missing
 values left out, since both formats only hold scalars), node-link JSON
@@ -38,6 +40,7 @@ import pandas as pd
 from foedus.dates import parse_date
 from foedus.naming import StateNames
 from foedus.query import directed_commitments
+from foedus.query.intervals import TIERS, check_status, select_status
 from foedus.source import Source, source_text
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 
@@ -138,20 +141,27 @@ def coverage_text(con, keep: tuple[str, ...] | None = None) -> str:
     return "; ".join(_coverage_item(*row) for row in coverage(con) if keep is None or any(k in row[0] for k in keep))
 
 
-def commitments_on(con, on, types=None, known_only: bool = False, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Directed commitments on `on` that carry at least one of `types`, only those types kept true.
+def commitments_on(con, on, types=None, known_only: bool = False, frame: pd.DataFrame | None = None,
+                   status: str | None = None) -> pd.DataFrame:
+    """Directed commitments on `on` that carry at least one of `types`, only those types kept true, whose
+    status tier `status` counts ('confirmed', 'presumed' — the default — or 'any'; `known_only`: 'confirmed').
 
-    `frame`: the directed commitments of that date, when the caller already has them.
+    `frame`: the directed commitments of that date (every tier), when the caller already has them.
     """
-    frame = directed_commitments(con, on) if frame is None else frame
+    status = "confirmed" if known_only else check_status(status)
+    frame = directed_commitments(con, on, status=status) if frame is None else select_status(frame, status)
     wanted = parse_types(types)
     dropped = [t for t in OBLIGATIONS if t not in wanted]
     if dropped:
         frame = frame.assign(**{t: False for t in dropped})
     keep = frame[list(wanted)].any(axis=1)
-    if known_only:
-        keep &= frame.status == "in_force"
     return frame[keep].reset_index(drop=True)
+
+
+def best_tier(tiers: Iterable[str | None]) -> str | None:
+    """The strongest status tier among `tiers` (confirmed > presumed > unknown), None when there is none."""
+    found = [TIERS.index(t) for t in tiers if t in TIERS]
+    return TIERS[max(found)] if found else None
 
 
 def _iso(value) -> str | None:
@@ -194,10 +204,12 @@ def _edge_rows(frame: pd.DataFrame) -> list[tuple[int, int, dict]]:
     conditions = _flag_lists(frame, list(CONDITION_FLAGS), [f"{o}:{c}" for o, c in CONDITION_FLAGS.values()])
     since, until, coverage_end = (_iso_column(frame[c]) for c in ("since", "until", "coverage_end"))
     sources = _sources(frame)
+    tiers = frame["tier"].tolist() if "tier" in frame.columns else [None] * len(frame)
+    reasons = frame["status_reason"].tolist() if "status_reason" in frame.columns else [None] * len(frame)
     columns = zip(frame.from_ccode.tolist(), frame.to_ccode.tolist(), frame.treaty_id, frame.treaty_name,
-                  frame.phase.tolist(), frame.status, strict=True)
+                  frame.phase.tolist(), frame.status, tiers, reasons, strict=True)
     out = []
-    for i, (a, b, treaty_id, treaty_name, phase, status) in enumerate(columns):
+    for i, (a, b, treaty_id, treaty_name, phase, status, tier, reason) in enumerate(columns):
         out.append((a, b, {
             "treaty_id": treaty_id,
             "treaty_name": treaty_name if isinstance(treaty_name, str) else None,
@@ -207,6 +219,8 @@ def _edge_rows(frame: pd.DataFrame) -> list[tuple[int, int, dict]]:
             "since": since[i],
             "until": until[i],
             "status": status,
+            "tier": tier if isinstance(tier, str) else None,
+            "status_reason": reason if isinstance(reason, str) else None,
             "coverage_end": coverage_end[i],
             "source": sources[i],
         }))
@@ -241,21 +255,25 @@ def commitment_graph(
     members: bool = True,
     known_only: bool = False,
     frame: pd.DataFrame | None = None,
+    status: str | None = None,
 ) -> nx.MultiDiGraph | nx.DiGraph:
     """The commitment graph on `on`.
 
     `types` keeps commitments carrying at least one of those obligation types (default: all);
+    `status` the tiers that count (module docstring; default presumed: confirmed and presumed);
     `members=True` adds every COW system member on the date as a node, isolated or not;
-    `frame` lets a caller pass :func:`commitments_on` output it already has.
+    `frame` lets a caller pass :func:`commitments_on` output it already has (already cut to `status`).
     """
     day = parse_date(on, "on")
     wanted = parse_types(types)
+    status = "confirmed" if known_only else check_status(status)
     if frame is None:
-        frame = commitments_on(con, day, wanted, known_only)
+        frame = commitments_on(con, day, wanted, status=status)
     names = StateNames(con)
     rows = _edge_rows(frame)
     graph = nx.MultiDiGraph() if multi else nx.DiGraph()
-    graph.graph.update(on=day.isoformat(), types=list(wanted), coverage=coverage_text(con), multi=multi)
+    graph.graph.update(on=day.isoformat(), types=list(wanted), coverage=coverage_text(con), multi=multi,
+                       status=status)
     codes = set(system_members(con, day)) if members else set()
     codes.update(a for a, _, _ in rows)
     codes.update(b for _, b, _ in rows)
@@ -285,6 +303,7 @@ def commitment_graph(
             "direction": "mutual" if back is not None and back["bits"] == edge["bits"] else "one_way",
             "treaties": sorted({c["treaty_id"] for c in commitments}),
             "status": "in_force" if any(c["status"] == "in_force" for c in commitments) else "unknown_after_coverage",
+            "tier": best_tier(c["tier"] for c in commitments),
             "commitments": commitments,
         }
         graph.add_edge(a, b, **attrs)

@@ -15,8 +15,9 @@ with w_k = 1 (unweighted) or w_k = CINC_k (capability-weighted: a tie to a stron
 S is 1 for identical portfolios (so S(x, x) = 1), −1 for opposite ones, and symmetric.
 
 Year matrices: the portfolio of year Y is read on a reference day, 31 December of Y unless `on`
-says otherwise, among the COW system members on that day; a commitment past its dataset's coverage
-counts (its status is unknown, not ended; the result's ``attrs`` carry the coverage). CINC comes
+says otherwise, among the COW system members on that day; commitments count by the status rule every
+command shares (``status``: confirmed, presumed — the default: a commitment past its dataset's coverage
+counts when presumed in force — or any; the result's ``attrs`` carry the coverage and the status). CINC comes
 from NMC for Y, or the latest NMC year before Y (``attrs["cinc_year"]``). The full matrix is one
 scipy ``cdist`` city-block distance over the n×n tie matrix, scaled by the weights.
 """
@@ -31,6 +32,7 @@ from scipy.spatial.distance import cdist
 
 from foedus.dates import parse_date
 from foedus.network.snapshot import LEVEL, cinc_scores, commitments_on, coverage_text, system_members
+from foedus.query.intervals import check_status
 
 SCALE = 3  # Δ: the range of the tie scale
 
@@ -39,11 +41,12 @@ def reference_day(year: int, on: str | dt.date | None = None) -> dt.date:
     return parse_date(on, "on") if on is not None else dt.date(int(year), 12, 31)
 
 
-def tie_matrix(con, year: int, on: str | dt.date | None = None) -> tuple[np.ndarray, np.ndarray]:
+def tie_matrix(con, year: int, on: str | dt.date | None = None,
+               status: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(codes, ties): the system members on the reference day and their n×n tie levels (diagonal 3)."""
     day = reference_day(year, on)
     codes = np.array(system_members(con, day), dtype=np.int64)
-    frame = commitments_on(con, day)
+    frame = commitments_on(con, day, status=status)
     position = pd.Series(np.arange(len(codes)), index=codes)
     i = position.reindex(frame.from_ccode.to_numpy()).to_numpy()
     j = position.reindex(frame.to_ccode.to_numpy()).to_numpy()
@@ -75,20 +78,22 @@ def s_matrix(ties: np.ndarray, w: np.ndarray) -> np.ndarray:
     return 1.0 - 2.0 * distance / w.sum()
 
 
-def sscore_matrix(con, year: int, weighted: bool = False, on: str | dt.date | None = None) -> pd.DataFrame:
+def sscore_matrix(con, year: int, weighted: bool = False, on: str | dt.date | None = None,
+                  status: str | None = None) -> pd.DataFrame:
     """The S-score of every pair of system members in `year`, as a DataFrame indexed by COW code."""
-    codes, ties = tie_matrix(con, year, on)
+    codes, ties = tie_matrix(con, year, on, status)
     w, cinc_year = weights(con, codes, year, weighted)
     out = pd.DataFrame(s_matrix(ties, w), index=codes, columns=codes)
     out.index.name, out.columns.name = "ccode1", "ccode2"
     out.attrs.update(year=int(year), on=reference_day(year, on).isoformat(), weighted=weighted, cinc_year=cinc_year,
-                     coverage=coverage_text(con))
+                     coverage=coverage_text(con), status=check_status(status))
     return out
 
 
-def sscore(con, a: int, b: int, year: int, weighted: bool = False, on: str | dt.date | None = None) -> float:
+def sscore(con, a: int, b: int, year: int, weighted: bool = False, on: str | dt.date | None = None,
+           status: str | None = None) -> float:
     """S-score of one dyad in `year` (NaN when either state is not a system member that day)."""
-    codes, ties = tie_matrix(con, year, on)
+    codes, ties = tie_matrix(con, year, on, status)
     index = {int(c): n for n, c in enumerate(codes)}
     if int(a) not in index or int(b) not in index:
         return float("nan")
@@ -104,6 +109,7 @@ def add_sscore(
     ccode1: str = "ccode1",
     ccode2: str = "ccode2",
     year: str = "year",
+    status: str | None = None,
 ) -> pd.DataFrame:
     """A copy of a dyad-year panel with S-score columns added (``s_unweighted``, ``s_weighted``).
 
@@ -115,7 +121,7 @@ def add_sscore(
     columns = {flavour: np.full(len(out), np.nan) for flavour in flavours}
     first, second = out[ccode1].to_numpy(), out[ccode2].to_numpy()
     for y, rows in out.groupby(year).indices.items():
-        codes, ties = tie_matrix(con, int(y))
+        codes, ties = tie_matrix(con, int(y), status=status)
         position = pd.Series(np.arange(len(codes)), index=codes)
         i = position.reindex(first[rows]).to_numpy()
         j = position.reindex(second[rows]).to_numpy()

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from foedus.network.snapshot import _BIT, LEVEL, RANK, _from_bits, commitment_graph
+from foedus.network.snapshot import _BIT, LEVEL, RANK, _from_bits, best_tier, commitment_graph
 
 KINDS = ("closed", "open", "one_defense", "no_defense")
 
@@ -67,6 +67,11 @@ class Side:
             return None
         return "in_force" if any(c["status"] == "in_force" for c in self.commitments) else "unknown_after_coverage"
 
+    @property
+    def tier(self) -> str | None:
+        """The strongest status tier of the side's commitments (confirmed > presumed > unknown)."""
+        return best_tier(c.get("tier") for c in self.commitments)
+
     def record(self) -> dict:
         return {
             "pair": [self.a, self.b],
@@ -76,6 +81,7 @@ class Side:
             "defense": self.defense,
             "treaties": self.treaties,
             "status": self.status,
+            "tier": self.tier,
             "commitments": self.commitments,
         }
 
@@ -118,7 +124,8 @@ class Triad:
             if side.b_to_a:
                 parts.append(f"{b} owes {', '.join(side.b_to_a)}")
             terms = "; ".join(parts)
-        note = " (status after coverage unknown)" if side.status == "unknown_after_coverage" else ""
+        note = {"presumed": " (presumed in force: past the dataset's coverage, nothing known to end it)",
+                "unknown": " (status after coverage unknown)"}.get(side.tier or "", "")
         return f"{a}–{b}: {terms} [{', '.join(side.treaties)}]{note}"
 
     @property
@@ -408,6 +415,7 @@ def triads(
     among: Iterable[int] | None = None,
     top: int | None = None,
     kinds: Iterable[str] = ("closed", "open"),
+    status: str | None = None,
 ) -> list[Triad]:
-    """Closed and open defense triads on `on` (see :func:`find_triads`)."""
-    return find_triads(commitment_graph(con, on, multi=False), among=among, top=top, kinds=kinds)
+    """Closed and open defense triads on `on` (see :func:`find_triads`); `status`: the tiers that count."""
+    return find_triads(commitment_graph(con, on, multi=False, status=status), among=among, top=top, kinds=kinds)

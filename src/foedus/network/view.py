@@ -2,8 +2,10 @@
 compact view the web page draws (``/api/network/view``).
 
 The view has one edge per pair (a < b) with what each owes the other, the strongest obligation (for the
-colour, :data:`COLORS`), the treaties and the status; nodes sit on the fixed ring of :func:`ring_layout`
-(every COW state in code order, regions separated by gaps), so a state keeps its place on every date.
+colour, :data:`COLORS`), the treaties, the legacy status and the best status tier; nodes sit on the fixed ring
+of :func:`ring_layout` (every COW state in code order, regions separated by gaps), so a state keeps its place on
+every date. Both answers say which tiers count (`status`, the rule every command shares) and carry the date's
+projection `warning` when the date lies after the register's check date or after today.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class Network(Result):
 
     on: str
     types: list[str]
+    status: str
+    warning: str | None = None
     graph: dict
 
 
@@ -96,6 +100,7 @@ class ViewEdge(Record):
     direction: Literal["mutual", "one_way"]
     treaties: list[str]
     status: Literal["in_force", "unknown_after_coverage"]
+    tier: Literal["confirmed", "presumed", "unknown"] | None = None
 
 
 class NetworkView(Result):
@@ -103,41 +108,59 @@ class NetworkView(Result):
 
     on: str
     types: list[str]
+    status: str
+    warning: str | None = None
     coverage: str
     colors: dict[str, str]
     nodes: list[ViewNode]
     edges: list[ViewEdge]
 
 
-def graph_on(con, on, types=None, multi: bool = False, frame=None):
-    """The library's commitment graph; `frame`: the directed commitments of the date, when cached."""
+def graph_on(con, on, types=None, multi: bool = False, frame=None, status: str | None = None):
+    """The library's commitment graph; `frame`: the directed commitments of the date (every tier), when cached;
+    `status`: the tiers that count (confirmed, presumed — the default —, any)."""
     from foedus.network.snapshot import commitment_graph, commitments_on, parse_types
+    from foedus.query.intervals import check_status
 
     day = parse_date(on, "on")
     wanted = parse_types(types)
-    cut = commitments_on(None, day, wanted, frame=frame) if frame is not None else None
-    return commitment_graph(con, day, types=wanted, multi=multi, frame=cut)
+    status = check_status(status)
+    cut = commitments_on(None, day, wanted, frame=frame, status=status) if frame is not None else None
+    return commitment_graph(con, day, types=wanted, multi=multi, frame=cut, status=status)
 
 
-def network(con, on: str | dt.date | None = None, types=None, per_treaty: bool = False, frame=None):
+def projection(con, day: dt.date) -> dict:
+    """``{"warning": ...}`` when `day` is a projection (after the register's check date or today), else {}."""
+    from foedus.query.commitments import warning_for
+
+    warning = warning_for(con, day)
+    return {"warning": warning} if warning else {}
+
+
+def network(con, on: str | dt.date | None = None, types=None, per_treaty: bool = False, frame=None,
+            status: str | None = None):
     """The commitment graph on `on` as a :class:`Network` answer, and the graph itself (for exports)."""
     from foedus.network.snapshot import node_link
 
-    graph = graph_on(con, on, types, multi=per_treaty, frame=frame)
-    return Network(on=graph.graph["on"], types=graph.graph["types"], graph=node_link(graph)), graph
+    graph = graph_on(con, on, types, multi=per_treaty, frame=frame, status=status)
+    day = parse_date(graph.graph["on"], "on")
+    answer = Network(on=graph.graph["on"], types=graph.graph["types"], status=graph.graph["status"],
+                     **projection(con, day), graph=node_link(graph))
+    return answer, graph
 
 
 def _pairs(graph) -> list[dict]:
-    from foedus.network.snapshot import RANK
+    from foedus.network.snapshot import RANK, best_tier
 
     pairs: dict[tuple[int, int], dict] = {}
     for a, b, data in graph.edges(data=True):
         low, high = min(a, b), max(a, b)
         edge = pairs.setdefault((low, high), {"a": low, "b": high, "a_to_b": [], "b_to_a": [], "treaties": set(),
-                                              "known": False})
+                                              "known": False, "tiers": []})
         edge["a_to_b" if a == low else "b_to_a"] = list(data["obligations"])
         edge["treaties"].update(data["treaties"])
         edge["known"] |= data["status"] == "in_force"
+        edge["tiers"].append(data.get("tier"))
     edges = []
     for edge in pairs.values():
         both = set(edge["a_to_b"]) | set(edge["b_to_a"])
@@ -147,14 +170,16 @@ def _pairs(graph) -> list[dict]:
             "direction": "mutual" if edge["a_to_b"] == edge["b_to_a"] else "one_way",
             "treaties": sorted(edge["treaties"]),
             "status": "in_force" if edge["known"] else "unknown_after_coverage",
+            "tier": best_tier(edge["tiers"]),
         })
     return edges
 
 
 def network_view(con, on: str | dt.date | None = None, types=None, frame=None,
-                 layout: dict[int, tuple[float, float]] | None = None) -> NetworkView:
-    """The page's compact network on `on` (`layout`: :func:`view_layout`, when cached)."""
-    graph = graph_on(con, on, types, multi=False, frame=frame)
+                 layout: dict[int, tuple[float, float]] | None = None, status: str | None = None) -> NetworkView:
+    """The page's compact network on `on` (`layout`: :func:`view_layout`, when cached; `status`: the tiers that
+    count)."""
+    graph = graph_on(con, on, types, multi=False, frame=frame, status=status)
     layout = view_layout(con) if layout is None else layout
     partners = {n: len(set(graph.successors(n)) | set(graph.predecessors(n))) for n in graph}
     nodes = []
@@ -163,5 +188,6 @@ def network_view(con, on: str | dt.date | None = None, types=None, frame=None,
         nodes.append({"code": code, "abbr": data["abbr"], "name": data["name"], "major": data["major"],
                       "system_member": data["system_member"], "cinc": data.get("cinc"), "x": x, "y": y,
                       "partners": partners[code]})
-    return NetworkView(on=graph.graph["on"], types=graph.graph["types"], coverage=graph.graph["coverage"],
+    return NetworkView(on=graph.graph["on"], types=graph.graph["types"], status=graph.graph["status"],
+                       **projection(con, parse_date(graph.graph["on"], "on")), coverage=graph.graph["coverage"],
                        colors=dict(COLORS), nodes=nodes, edges=_pairs(graph))

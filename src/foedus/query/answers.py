@@ -17,9 +17,10 @@ from pydantic import PrivateAttr
 from foedus.dates import parse_date
 from foedus.errors import BadInputError
 from foedus.naming import StateNames
-from foedus.query.commitments import directed_commitments, records
+from foedus.query.commitments import directed_commitments, records, warning_for
 from foedus.query.commitments import dyad as dyad_frame
 from foedus.query.commitments import obligations as obligations_frame
+from foedus.query.intervals import check_status
 from foedus.query.states import names_for, state_code
 from foedus.results import Record, Result
 from foedus.source import Source
@@ -82,6 +83,8 @@ class Obligations(_Commitments):
 
     on: str
     state: int
+    status: str
+    warning: str | None = None
     commitments: list[Commitment]
 
     def _partner(self, c: Commitment) -> int:
@@ -94,6 +97,8 @@ class Dyad(_Commitments):
     on: str
     a: int
     b: int
+    status: str
+    warning: str | None = None
     commitments: list[Commitment]
 
     def _partner(self, c: Commitment) -> int:
@@ -114,19 +119,27 @@ def _importance(con, on: dt.date, partners) -> dict[int, tuple[bool, float]]:
     return {int(p): (int(p) in majors, cinc.get(int(p), 0.0)) for p in partners}
 
 
-def obligations_answer(con, state: str | int, on: str | dt.date | None = None, types=None,
-                       names: StateNames | None = None, frame=None) -> Obligations:
-    """Every commitment in force for `state` (a name or code) on `on` (default today).
+def _warning(con, day: dt.date) -> dict:
+    warning = warning_for(con, day)
+    return {"warning": warning} if warning else {}
 
-    `frame`: the directed commitments of that date, when the caller already has them.
+
+def obligations_answer(con, state: str | int, on: str | dt.date | None = None, types=None,
+                       names: StateNames | None = None, frame=None, status: str | None = None) -> Obligations:
+    """Every commitment in force for `state` (a name or code) on `on` (default today) whose status tier `status`
+    counts (confirmed, presumed — the default — or any); `warning` when the date is a projection.
+
+    `frame`: the directed commitments of that date (every tier), when the caller already has them.
     """
     day = parse_date(on, "on")
     names = names_for(con, names)
     notes: list[str] = []
     code = state_code(names, state, "state", day, notes)
     wanted = parse_obligation_types(types)
-    rows = _keep_types(obligations_frame(con, code, day, frame=frame), wanted)
-    result = Obligations(on=day.isoformat(), state=code, commitments=records(rows, names))
+    status = check_status(status)
+    rows = _keep_types(obligations_frame(con, code, day, frame=frame, status=status), wanted)
+    result = Obligations(on=day.isoformat(), state=code, status=status, **_warning(con, day),
+                         commitments=records(rows, names))
     partners = {c.to_ccode if c.from_ccode == code else c.from_ccode for c in result.commitments}
     result._importance = _importance(con, day, partners)
     result._notes = notes
@@ -134,8 +147,9 @@ def obligations_answer(con, state: str | int, on: str | dt.date | None = None, t
 
 
 def dyad_answer(con, a: str | int, b: str | int, on: str | dt.date | None = None, types=None,
-                names: StateNames | None = None, frame=None) -> Dyad:
-    """What A owes B and B owes A on `on` (names or codes; a state paired with itself is an error)."""
+                names: StateNames | None = None, frame=None, status: str | None = None) -> Dyad:
+    """What A owes B and B owes A on `on` (names or codes; a state paired with itself is an error); `status` and
+    `warning` as in :func:`obligations_answer`."""
     day = parse_date(on, "on")
     names = names_for(con, names)
     notes: list[str] = []
@@ -144,8 +158,10 @@ def dyad_answer(con, a: str | int, b: str | int, on: str | dt.date | None = None
         raise BadInputError("b", f"{names.name(code_a)} ({code_a}) is paired with itself",
                             fix="name two different states")
     wanted = parse_obligation_types(types)
-    rows = _keep_types(dyad_frame(con, code_a, code_b, day, frame=frame), wanted)
-    result = Dyad(on=day.isoformat(), a=code_a, b=code_b, commitments=records(rows, names))
+    status = check_status(status)
+    rows = _keep_types(dyad_frame(con, code_a, code_b, day, frame=frame, status=status), wanted)
+    result = Dyad(on=day.isoformat(), a=code_a, b=code_b, status=status, **_warning(con, day),
+                  commitments=records(rows, names))
     result._notes = notes
     return result
 

@@ -274,10 +274,9 @@ def records(frame: pd.DataFrame, names=None, warning: str | None = None) -> list
             record["note"] = "ATOP obvary=1: this member's obligations vary by partner; the row may overstate them"
         if row["status"] == "unknown_after_coverage":
             record["coverage_end"] = _date(row["coverage_end"])
-            record["note"] = (
-                f"in force at end of {row['coverage_source']} coverage, "
-                f"{record['coverage_end']}; later status unknown"
-            )
+            later = "presumed in force after it (see status_reason)" if row.get("tier") == "presumed" else \
+                "later status unknown"
+            record["note"] = f"in force at end of {row['coverage_source']} coverage, {record['coverage_end']}; {later}"
         _register_fields(record, row)
         if warning:
             record["warning"] = warning
@@ -296,9 +295,12 @@ def _register_fields(record: dict, row) -> None:
             row["confirmed_file"], row["confirmed_by"], row["confirmed_citation"], checked=row["confirmed_checked"]
         ).to_json()
         record["coverage_end"] = _date(row["coverage_end"])
+        confirmed = f"entry {row['confirmed_by']} (checked {record['confirmed_by']['checked']})"
         record["note"] = (
-            f"past the dataset's coverage ({record['coverage_end']}): in force as confirmed by register "
-            f"entry {row['confirmed_by']} (checked {record['confirmed_by']['checked']})"
+            f"past the dataset's coverage ({record['coverage_end']}): in force as confirmed by register {confirmed}"
+            if row.get("tier", "confirmed") == "confirmed" else
+            f"past the dataset's coverage ({record['coverage_end']}) and register {confirmed}: "
+            f"{row.get('tier')} (see status_reason)"
         )
     if _text(row.get("partner_entry")):
         partner = Source.register(entry=row["partner_entry"], citation=row["partner_citation"])

@@ -1,4 +1,12 @@
-"""Everything the engine needs about one date, loaded once: commitments, threats, names, capabilities."""
+"""Everything the engine needs about one date, loaded once: commitments, threats, names, capabilities.
+
+The context holds every directed commitment of the date, each with its status tier (confirmed, presumed,
+unknown: :mod:`foedus.query.intervals`), and counts those its `status` keeps — the rule every command shares
+(default :data:`~foedus.query.intervals.DEFAULT_STATUS`: confirmed and presumed). The engine, the Monte Carlo
+and the sweep read :meth:`ScenarioContext.links_toward` (counted) and :meth:`ScenarioContext.unknown_toward`
+(not counted: under the default, the `unknown` tier only). :meth:`ScenarioContext.counting` gives the same
+loaded context under another status (no reload), so a cached context serves every status.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +22,7 @@ from foedus.dates import parse_date
 from foedus.naming import StateNames
 from foedus.query import directed_commitments
 from foedus.query.commitments import source_record
+from foedus.query.intervals import DEFAULT_STATUS, check_status
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 
 
@@ -27,13 +36,25 @@ class Link:
     treaty_name: str | None
     obligations: frozenset[str]
     flags: frozenset[str]
-    status: str  # 'in_force' or 'unknown_after_coverage'
+    status: str  # 'in_force' or 'unknown_after_coverage' (legacy)
     coverage_end: str | None
     source: dict
     threats: tuple[int, ...]
     specthrt: int | None
     articles: dict
     notes: tuple[str, ...] = ()
+    tier: str | None = None  # 'confirmed', 'presumed' or 'unknown'; None: from the legacy status
+    status_reason: str | None = None
+
+    def __post_init__(self):
+        if self.tier is None:  # a link built in memory without a tier: in force is confirmed, else unknown
+            self.tier = "confirmed" if self.status == "in_force" else "unknown"
+
+    def counts(self, status: str) -> bool:
+        """Whether the status rule `status` ('confirmed', 'presumed', 'any') counts this link."""
+        if status == "any":
+            return True
+        return self.tier == "confirmed" if status == "confirmed" else self.tier != "unknown"
 
     def label(self) -> str:
         name = self.treaty_name or self.treaty_id
@@ -50,6 +71,8 @@ class Link:
             "treaty_name": self.treaty_name,
             "obligations": sorted(self.obligations),
             "status": self.status,
+            "tier": self.tier,
+            "status_reason": self.status_reason,
             "coverage_end": self.coverage_end,
             "source": self.source,
             "status_notes": list(self.notes),
@@ -68,12 +91,16 @@ def _articles(text) -> dict:
 
 
 class ScenarioContext:
-    """Commitments in force on one date, indexed by the state they are owed to."""
+    """Commitments in force on one date (every tier), indexed by the state they are owed to; `status` says
+    which tiers count."""
 
-    def __init__(self, con, on: str | dt.date):
+    status: str = DEFAULT_STATUS
+
+    def __init__(self, con, on: str | dt.date, status: str | None = None):
         self.on = parse_date(on, "on")
+        self.status = check_status(status)
         self.names = StateNames(con)
-        frame = directed_commitments(con, self.on)
+        frame = directed_commitments(con, self.on, status="any")
         self.links: list[Link] = self._links(con, frame)
         self.toward: dict[int, list[Link]] = defaultdict(list)
         for link in self.links:
@@ -99,15 +126,26 @@ class ScenarioContext:
                 out[tid] = {k: v for k, v in text.items() if isinstance(v, str)}
         return out
 
+    def counting(self, status: str | None) -> ScenarioContext:
+        """This context under the status rule `status` (the loaded commitments shared, nothing re-read)."""
+        status = check_status(status)
+        if status == self.status:
+            return self
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.status = status
+        return other
+
     @classmethod
     def from_links(cls, on: dt.date, links: list[Link], names, capabilities: pd.DataFrame | None = None,
-                   nmc_version: str | None = None) -> ScenarioContext:
+                   nmc_version: str | None = None, status: str | None = None) -> ScenarioContext:
         """A context built in memory (no store): `names` needs `name(code)` and `abbr(code)`.
 
         `capabilities`: a frame indexed by code with columns year and cinc (empty when None).
         """
         context = cls.__new__(cls)
         context.on, context.names, context.links = on, names, list(links)
+        context.status = check_status(status)
         context.toward = defaultdict(list)
         for link in context.links:
             context.toward[link.to_ccode].append(link)
@@ -131,6 +169,8 @@ class ScenarioContext:
         obligations = frame[list(OBLIGATIONS)].astype(bool).to_numpy()
         obligation_names = np.array(OBLIGATIONS)
         coverage = pd.to_datetime(frame["coverage_end"]).dt.strftime("%Y-%m-%d")
+        tiers = frame["tier"].tolist() if "tier" in frame.columns else [None] * len(frame)
+        reasons = frame["status_reason"].tolist() if "status_reason" in frame.columns else [None] * len(frame)
         links = []
         for i, row in enumerate(frame.itertuples(index=False)):
             threats, specthrt = treaties.get(row.treaty_id, ((), None))
@@ -154,16 +194,23 @@ class ScenarioContext:
                     articles=articles,
                     notes=tuple(row.status_notes.split(" | ")) if isinstance(getattr(row, "status_notes", None),
                                                                                 str) else (),
+                    tier=tiers[i] if isinstance(tiers[i], str) else None,
+                    status_reason=reasons[i] if isinstance(reasons[i], str) else None,
                 )
             )
         return links
 
     def links_toward(self, state: int, assume_in_force: bool) -> list[Link]:
+        """The links owed to `state` that count: every one with `assume_in_force` (status 'any'), else those the
+        context's status keeps."""
         links = self.toward.get(state, [])
-        return links if assume_in_force else [link for link in links if link.status == "in_force"]
+        if assume_in_force or self.status == "any":
+            return links
+        return [link for link in links if link.counts(self.status)]
 
     def unknown_toward(self, state: int) -> list[Link]:
-        return [link for link in self.toward.get(state, []) if link.status != "in_force"]
+        """The links owed to `state` that the context's status does not count (reported, binding no one)."""
+        return [link for link in self.toward.get(state, []) if not link.counts(self.status)]
 
     def cinc(self, states) -> dict:
         """Combined CINC of `states` from the latest NMC year not after the date, flagged when older."""

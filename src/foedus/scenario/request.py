@@ -9,6 +9,11 @@ Parties: each list item is one or more states (or organizations, see `foedus.sce
 An item is split on ';' always, and on ',' only when every comma-separated part resolves; otherwise
 the whole item is one name, so `--attack "Korea, North"` is North Korea and `--attack USA,GBR` two
 states. Repeat the option (`--attack USA --attack "Korea, South"`) to be unambiguous.
+
+Status: which commitments count is the rule every command shares (`status`: confirmed, presumed — the default,
+:data:`foedus.query.intervals.DEFAULT_STATUS` — or any); `assume_in_force` is the old spelling of `status: any`.
+Commitments the status does not count are listed in the result's `unknown` and bind no one. A date after the
+register's check date or after today gives the result a projection `warning`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from foedus.dates import parse_date
 from foedus.errors import BadInputError, UnknownStateError
+from foedus.query.intervals import DEFAULT_STATUS, STATUS_CHOICES, check_status
 from foedus.scenario.model import Scenario
 from foedus.scenario.rules import MODES, Reliability
 
@@ -40,7 +46,7 @@ LIMITS = ScenarioLimits()
 
 CLI_OPTIONS = {"attackers": "--attack", "targets": "--target", "supporters": "--supporters", "on": "--on",
                "rounds": "--rounds", "mode": "--mode", "where": "--where", "reliability": "--reliability",
-               "draws": "--draws", "seed": "--seed"}
+               "draws": "--draws", "seed": "--seed", "status": "--status", "assume_in_force": "--assume-in-force"}
 
 
 def _bounds(low, high) -> dict:
@@ -65,7 +71,9 @@ class ScenarioRequest(BaseModel):
                               json_schema_extra={"maxLength": LIMITS.max_name_length})
     provoked: bool | None = None
     requested: bool | None = None
-    assume_in_force: bool = False
+    assume_in_force: bool = Field(False, description="Count every commitment, unknown status too (= status any)")
+    status: str | None = Field(None, description="Which commitments count: confirmed, presumed (default: confirmed "
+                               "and presumed) or any (unknown too)", json_schema_extra={"enum": list(STATUS_CHOICES)})
     reliability: float | str | None = Field(
         None, description="Monte Carlo: probability an obligation holds (0-1), or per type: defense=0.8,offense=0.6")
     draws: int = Field(10_000, description="Monte Carlo draws", **_bounds(1, LIMITS.max_draws))
@@ -86,6 +94,20 @@ class ScenarioRequest(BaseModel):
                                     fix=f"at most {limits.max_items}")
         if self.reliability is not None:
             parse_reliability(self.reliability, option("reliability"))
+        self.counted(option)
+
+    def counted(self, option=lambda f: f) -> str:
+        """The status rule of this request: `status` (default presumed), 'any' with `assume_in_force`."""
+        try:
+            status = check_status(self.status)
+        except BadInputError as exc:
+            raise BadInputError(option("status"), exc.message, fix="use confirmed, presumed or any") from None
+        if self.assume_in_force:
+            if self.status is not None and status != "any":
+                raise BadInputError(option("assume_in_force"), f"counts every commitment, but status is '{status}'",
+                                    fix=f"drop {option('assume_in_force')} or {option('status')}")
+            return "any"
+        return status
 
     def plan(self, names, cli: bool = False, limits: ScenarioLimits = LIMITS, organizations=None) -> Plan:
         """Check every bound and resolve every name; raises BadInputError naming the option.
@@ -99,13 +121,14 @@ class ScenarioRequest(BaseModel):
         attackers, notes = parties(names, self.attackers, option("attackers"), limits, on, expand)
         targets, more = parties(names, self.targets, option("targets"), limits, on, expand)
         supporters, _ = parties(names, self.supporters, option("supporters"), limits, on, expand, required=False)
+        status = self.counted(option)
         scenario = Scenario(
             on=on, attackers=attackers, targets=targets, where=_where(names, self.where, option("where"), limits),
             provoked=self.provoked, requested=self.requested, rounds=self.rounds, mode=self.mode,
-            assume_in_force=self.assume_in_force, supporters=supporters,
+            assume_in_force=status == "any", supporters=supporters,
         )
         reliability = None if self.reliability is None else parse_reliability(self.reliability, option("reliability"))
-        return Plan(scenario, reliability, [*notes, *more])
+        return Plan(scenario, reliability, [*notes, *more], status)
 
     def _check_numbers(self, option, limits: ScenarioLimits) -> None:
         checks = (("rounds", self.rounds, 1, limits.max_rounds), ("draws", self.draws, 1, limits.max_draws),
@@ -116,12 +139,19 @@ class ScenarioRequest(BaseModel):
         if self.mode not in MODES:
             raise BadInputError(option("mode"), f"'{self.mode}' is not one of {', '.join(MODES)}")
 
-    def run(self, context, plan: Plan):
-        """The engine's answer (and, with `reliability`, the Monte Carlo) for a plan from :meth:`plan`."""
+    def run(self, context, plan: Plan, warning: str | None = None):
+        """The engine's answer (and, with `reliability`, the Monte Carlo) for a plan from :meth:`plan`, counting
+        the commitments the plan's status keeps; `warning`: the date's projection warning (:func:`warning_for`),
+        set on the result when given."""
         from foedus.scenario.engine import run_scenario
         from foedus.scenario.montecarlo import monte_carlo
 
+        counting = getattr(context, "counting", None)
+        context = counting(plan.status) if counting is not None else context
         result = run_scenario(context, plan.scenario, plan.reliability)
+        result.facts.status = plan.status
+        if warning:
+            result.warning = warning
         if plan.notes:
             result.notes = [*plan.notes, *(result.notes or [])]
         if plan.reliability is not None:
@@ -135,6 +165,14 @@ class Plan:
     scenario: Scenario
     reliability: Reliability | None
     notes: list[str]
+    status: str = DEFAULT_STATUS
+
+
+def warning_for(con, plan: Plan) -> str | None:
+    """The projection warning of the plan's date (after the register's check date or today), else None."""
+    from foedus.query.commitments import warning_for as date_warning
+
+    return date_warning(con, plan.scenario.on)
 
 
 def _date(text: str | None, option: str) -> dt.date:

@@ -23,6 +23,7 @@ class ScenarioFacts(Record):
     provoked: bool | None = None
     requested: bool | None = None
     assume_in_force: bool = False
+    status: str = "presumed"  # the status rule: which tiers counted (confirmed, presumed, any)
 
 
 class Capability(Record):
@@ -91,11 +92,12 @@ class ScenarioResult(Record):
     notes: list[str] | None = None
     supporters: list[Supporter] | None = None
     monte_carlo: MonteCarloResult | None = None
+    warning: str | None = None  # the date is a projection (after the register's check date or today)
 
     def to_json(self) -> dict:
-        """The published `--json` shape; `notes`, `supporters`, `monte_carlo` only when there are any."""
+        """The published `--json` shape; `notes`, `supporters`, `monte_carlo`, `warning` only when there are any."""
         return self.model_dump(mode="json", exclude_none=False, exclude={
-            key for key in ("notes", "supporters", "monte_carlo") if getattr(self, key) is None
+            key for key in ("notes", "supporters", "monte_carlo", "warning") if getattr(self, key) is None
         })
 
     def joiners(self) -> dict[int, str]:
