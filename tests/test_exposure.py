@@ -1,7 +1,7 @@
 """The exposure sweep (issue 19): Dask equals in-process bit for bit, a killed worker and an interrupted run
 change nothing, partitions are written whole, the CLI and the panel verb.
 
-One LocalCluster (2 worker processes) serves every Dask test; the sweep is 1910-1914 yearly with Monte Carlo
+One LocalCluster (2 worker processes) serves every Dask test; the sweep is 1911-1914 yearly with Monte Carlo
 draws, so seeds matter (a wrong seed derivation would show as different bytes).
 """
 
@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from foedus.errors import BadInputError
 from foedus.exposure import check_params, exposure_sweep, plan_blocks, read_exposure
 
-RUN = {"start": 1910, "end": 1914, "every": "year", "draws": 20, "rounds": 2, "seed": 7}
+RUN = {"start": 1911, "end": 1914, "every": "year", "draws": 10, "rounds": 2, "seed": 7}
 
 
 def digests(out: Path) -> dict[str, str]:
@@ -54,7 +54,7 @@ def cluster():
 def reference(real_db_file, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("exposure") / "reference"
     run = exposure_sweep(real_db_file, scheduler="none", out=out, **RUN)
-    assert run.written == 5 and run.kept == 0 and run.manifest["complete"]
+    assert run.written == 4 and run.kept == 0 and run.manifest["complete"]
     return out
 
 
@@ -102,8 +102,8 @@ def test_in_process_counts_are_the_one_date_sweep(real_db_file, tmp_path):
 def test_dask_equals_in_process_bit_for_bit(cluster, reference, real_db_file, tmp_path):
     local, _ = cluster
     run = exposure_sweep(real_db_file, scheduler=local.scheduler_address, out=tmp_path / "dask", **RUN)
-    assert run.scheduler.startswith("cluster at tcp://") and run.written == 5
-    assert digests(tmp_path / "dask") == digests(reference) and len(digests(reference)) == 5
+    assert run.scheduler.startswith("cluster at tcp://") and run.written == 4
+    assert digests(tmp_path / "dask") == digests(reference) and len(digests(reference)) == 4
     pd.testing.assert_frame_equal(read_exposure(tmp_path / "dask"), read_exposure(reference))
     frame = read_exposure(reference)
     fractional = frame.p_any_joiner[(frame.p_any_joiner > 0) & (frame.p_any_joiner < 1)]
@@ -128,10 +128,9 @@ def test_killed_worker_costs_only_its_tasks(cluster, reference, real_db_file, tm
     run = exposure_sweep(real_db_file, scheduler=local.scheduler_address, out=tmp_path / "killed", progress=kill_one,
                          **RUN)
     assert killed and killed["tasks"], "no worker was busy when the first block arrived"
-    assert run.written == 5
+    assert run.written == 4
     assert digests(tmp_path / "killed") == digests(reference)
-    client.wait_for_workers(2, timeout=120)  # the nanny restarts it; the cluster is whole again
-    assert killed["worker"] not in client.scheduler_info()["workers"]
+    assert killed["worker"] not in client.scheduler_info()["workers"]  # its nanny starts a new one meanwhile
 
 
 def test_interrupt_then_resume(cluster, reference, real_db_file, tmp_path):
@@ -151,7 +150,7 @@ def test_interrupt_then_resume(cluster, reference, real_db_file, tmp_path):
     assert leftovers(out) == []
     assert json.loads((out / "_manifest.json").read_text())["complete"] is False
     run = exposure_sweep(real_db_file, scheduler=local.scheduler_address, out=out, resume=True, **RUN)
-    assert (run.kept, run.written) == (2, 3)
+    assert (run.kept, run.written) == (2, 2)
     assert digests(out) == digests(reference)
     manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["complete"] and manifest["partitions"] == json.loads(
