@@ -69,7 +69,7 @@ def cite(df: pd.DataFrame | None = None, datasets: list[str] | None = None) -> s
     if df is not None:
         entries = used(df)
         if not entries:
-            raise ValueError("the frame has no foedus metadata (df.attrs['foedus']); see foedus.panels")
+            raise BadInputError("", "the frame has no foedus metadata (df.attrs['foedus']); see foedus.panels")
         notes = {key: _citation(df, columns) for key, columns in entries.items()}
         lines = []
         for (dataset, version), columns in entries.items():
@@ -80,7 +80,7 @@ def cite(df: pd.DataFrame | None = None, datasets: list[str] | None = None) -> s
     names = datasets if datasets is not None else list(REFERENCES)
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise ValueError(f"no reference on file for {', '.join(unknown)} (known: {', '.join(known)})")
+        raise BadInputError("", f"no reference on file for {', '.join(unknown)} (known: {', '.join(known)})")
     return "\n".join(f"- {name}: {known[name]}" for name in names)
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 
 from foedus.config import db_path
-from foedus.errors import NotImportedError
+from foedus.errors import BadInputError, NotImportedError
 from foedus.store import connect
 
 ATTRS_KEY = "foedus"
@@ -82,7 +82,7 @@ def imported(con, dataset: str) -> Import:
 def check_system(system: str) -> str:
     key = str(system).lower()
     if key not in SYSTEMS:
-        raise ValueError(f"system must be 'cow' or 'gw', not {system!r}")
+        raise BadInputError("", f"system must be 'cow' or 'gw', not {system!r}")
     return key
 
 
@@ -97,21 +97,21 @@ def frame_kind(df: pd.DataFrame) -> Kind:
     """Tell a state-year from a dyad-year frame by its columns (COW codes preferred when both)."""
     columns = set(df.columns)
     if "year" not in columns:
-        raise ValueError("not a panel: the frame has no 'year' column")
+        raise BadInputError("", "not a panel: the frame has no 'year' column")
     for system, (code, _) in SYSTEMS.items():
         if {f"{code}1", f"{code}2"} <= columns:
             return Kind("dyad_year", system, (f"{code}1", f"{code}2"))
     for system, (code, _) in SYSTEMS.items():
         if code in columns:
             return Kind("state_year", system, (code,))
-    raise ValueError("not a panel: expected ccode or gwcode (state-years), ccode1/ccode2 or gwcode1/gwcode2")
+    raise BadInputError("", "not a panel: expected ccode or gwcode (state-years), ccode1/ccode2 or gwcode1/gwcode2")
 
 
 def cow_kind(df: pd.DataFrame, verb: str) -> Kind:
     """The frame's kind, which must carry COW codes: the datasets joined by COW code need them."""
     kind = frame_kind(df)
     if kind.system != "cow":
-        raise ValueError(
+        raise BadInputError("",
             f"{verb}() joins on COW codes (ccode, or ccode1/ccode2), and this frame carries "
             f"Gleditsch–Ward codes ({', '.join(kind.codes)}); add COW code columns first"
         )
@@ -154,7 +154,7 @@ def check_new(df: pd.DataFrame, columns) -> None:
     """Refuse to overwrite columns the frame already has."""
     clash = [c for c in columns if c in df.columns]
     if clash:
-        raise ValueError(f"the frame already has {', '.join(clash)}; drop them first")
+        raise BadInputError("", f"the frame already has {', '.join(clash)}; drop them first")
 
 
 def copy_on_write() -> bool:
@@ -211,7 +211,7 @@ def assemble(df: pd.DataFrame, steps: list[Added]) -> pd.DataFrame:
     for added in steps:
         clash = [c for c in added.columns if c in data]
         if clash:
-            raise ValueError(f"the frame already has {', '.join(clash)}; drop them first")
+            raise BadInputError("", f"the frame already has {', '.join(clash)}; drop them first")
         data.update(added.columns)
         for column in added.columns:
             known[column] = dict(added.source)
@@ -227,7 +227,7 @@ def _bounds(values: np.ndarray, what: str) -> tuple[int, int]:
         return 0, -1
     low, high = int(values.min()), int(values.max())
     if low < 0 or high >= KEY_BASE:
-        raise ValueError(f"{what} outside 0..{KEY_BASE - 1} cannot be joined")
+        raise BadInputError("", f"{what} outside 0..{KEY_BASE - 1} cannot be joined")
     return low, high
 
 

@@ -22,6 +22,7 @@ from pandas.api.extensions import ExtensionDtype
 from pandas.api.types import is_bool_dtype, is_integer_dtype
 
 from foedus.atomic import atomic_path
+from foedus.errors import BadInputError
 from foedus.panels.frames import ATTRS_KEY, sources
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata"}
@@ -35,7 +36,7 @@ def file_format(path: str | Path) -> str:
         return "csv"
     if suffixes and suffixes[-1] in FORMATS:
         return FORMATS[suffixes[-1]]
-    raise ValueError(f"cannot tell the format of {path}: use .csv, .parquet (.pq) or .dta")
+    raise BadInputError("", f"cannot tell the format of {path}: use .csv, .parquet (.pq) or .dta")
 
 
 def write_panel(df: pd.DataFrame, path: str | Path) -> Path:

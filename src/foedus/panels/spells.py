@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from foedus.errors import BadInputError
 from foedus.panels.frames import FIRST_YEAR, SYSTEMS, Import, check_system, imported
 
 SPELLS = """
@@ -34,14 +35,14 @@ def years(state_list: Import, since: int | None, through: int | None) -> tuple[i
     """The panel's first and last years: `since` (default 1816) and `through` (default the list's end)."""
     if through is None:
         if state_list.coverage_end is None:
-            raise ValueError(f"{state_list.dataset} has no coverage end: pass through=YEAR")
+            raise BadInputError("", f"{state_list.dataset} has no coverage end: pass through=YEAR")
         through = state_list.coverage_end.year
     through = int(through)
     since = FIRST_YEAR if since is None else max(int(since), FIRST_YEAR)
     if through < FIRST_YEAR:
-        raise ValueError(f"through must be {FIRST_YEAR} or later, not {through}")
+        raise BadInputError("", f"through must be {FIRST_YEAR} or later, not {through}")
     if since > through:
-        raise ValueError(f"since ({since}) is after through ({through})")
+        raise BadInputError("", f"since ({since}) is after through ({through})")
     return since, through
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from foedus.errors import BadInputError
 from foedus.sanctions.hs import Codes, normalize
 from foedus.sanctions.model import Exemption, Measure, Regime
 
@@ -55,7 +56,7 @@ def normalize_unit(text: str | None) -> str:
         return ""
     unit = UNITS.get(str(text).strip().casefold())
     if unit is None:
-        raise ValueError(f"unit '{text}' is not one of bbl, t, usd (or barrels, tonnes, US$)")
+        raise BadInputError("", f"unit '{text}' is not one of bbl, t, usd (or barrels, tonnes, US$)")
     return unit
 
 
@@ -118,7 +119,7 @@ class _Columns:
     def of(cls, frame: pd.DataFrame, purposes: list[str]) -> _Columns:
         missing = [c for c in COLUMNS if c not in frame.columns]
         if missing:
-            raise ValueError(f"shipment frame lacks columns: {', '.join(missing)}")
+            raise BadInputError("", f"shipment frame lacks columns: {', '.join(missing)}")
         purpose_code = pd.Categorical(frame["purpose"], categories=purposes).codes.astype(np.int16)
         unit = pd.Categorical(frame["unit"], categories=["bbl", "t", "usd"]).codes.astype(np.int8)
         day = (frame["date"].to_numpy(dtype="datetime64[D]") - _EPOCH).astype(np.int64)
@@ -358,9 +359,9 @@ def _caveats(regime: Regime, shipment: Shipment) -> list[Measure]:
 def check(regime: Regime, shipment: Shipment) -> Verdict:
     """The verdict on one shipment, with every measure that applies and what its exemption requires."""
     if not (shipment.hs or shipment.labour or shipment.joint_venture):
-        raise ValueError("give an HS code, or mark the shipment as labour or joint venture")
+        raise BadInputError("", "give an HS code, or mark the shipment as labour or joint venture")
     if shipment.purpose and shipment.purpose not in regime.purposes:
-        raise ValueError(f"purpose '{shipment.purpose}' is not one of: {', '.join(regime.purposes)}")
+        raise BadInputError("", f"purpose '{shipment.purpose}' is not one of: {', '.join(regime.purposes)}")
     evaluation = evaluate(regime, shipment.frame(), detail=True)
     verdict = int(evaluation.verdicts[0])
     deciding = evaluation.deciding()[0]

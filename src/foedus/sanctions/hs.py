@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from foedus.errors import BadInputError
+
 LEVELS = (2, 4, 6, 8, 10)
 _SPEC = re.compile(r"^(\d{2,10})(?:-(\d{2,10}))?$")
 _STRIP = re.compile(r"[.\s]")
@@ -23,10 +25,10 @@ def normalize(code) -> str:
     text = _STRIP.sub("", str(code))
     if not text.isdigit() or len(text) not in LEVELS:
         if text.isdigit() and len(text) % 2 == 1 and len(text) < 10:
-            raise ValueError(
+            raise BadInputError("",
                 f"HS code '{code}' has an odd number of digits (a lost leading zero? write 0{text})"
             )
-        raise ValueError(f"'{code}' is not an HS code (2, 4, 6, 8 or 10 digits)")
+        raise BadInputError("", f"'{code}' is not an HS code (2, 4, 6, 8 or 10 digits)")
     return text
 
 
@@ -50,12 +52,12 @@ class Scope:
         for spec in specs:
             match = _SPEC.match(str(spec).replace(".", "").strip())
             if not match:
-                raise ValueError(f"'{spec}' is not an HS code or range (e.g. 2701, 72-83)")
+                raise BadInputError("", f"'{spec}' is not an HS code or range (e.g. 2701, 72-83)")
             lo, hi = match.group(1), match.group(2) or match.group(1)
             if len(lo) not in LEVELS or len(hi) != len(lo):
-                raise ValueError(f"'{spec}': both ends need the same even number of digits (2 to 10)")
+                raise BadInputError("", f"'{spec}': both ends need the same even number of digits (2 to 10)")
             if int(hi) < int(lo):
-                raise ValueError(f"'{spec}': the range runs backwards")
+                raise BadInputError("", f"'{spec}': the range runs backwards")
             ranges.setdefault(len(lo), []).append((int(lo), int(hi)))
         return cls({level: tuple(r) for level, r in ranges.items()}, tuple(specs))
 

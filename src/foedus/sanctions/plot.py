@@ -16,6 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
+from foedus.errors import BadInputError
 from foedus.sanctions.model import Regime  # noqa: E402
 from foedus.sanctions.states import state_name  # noqa: E402
 
@@ -79,9 +80,9 @@ def plot_trade(
     """Plot annual values (one line per reporter-partner pair, gaps left open) to `out` (.png or .svg)."""
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
-        raise ValueError(f"plot file '{out}' must end in .png or .svg")
+        raise BadInputError("", f"plot file '{out}' must end in .png or .svg")
     if series.empty:
-        raise ValueError("no trade observations to plot")
+        raise BadInputError("", "no trade observations to plot")
     figure = Figure(figsize=(11, 5.5), dpi=150, layout="constrained")
     FigureCanvasAgg(figure)
     ax = figure.add_subplot()

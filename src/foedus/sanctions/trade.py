@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from foedus.errors import InputFileError, UnknownStateError
+from foedus.errors import BadInputError, InputFileError, UnknownStateError
 from foedus.naming import m49_to_alpha3
 from foedus.sanctions.hs import normalize_series
 from foedus.sanctions.load import load_trade_file
@@ -220,7 +220,7 @@ def read_pair_totals(path: str | Path, source: str | None = None) -> pd.DataFram
 def read_trade(path: str | Path, layout: str = "auto") -> pd.DataFrame:
     """A trade file in either layout; `auto` picks Comtrade when the file has a commodity-code column."""
     if layout not in ("auto", "comtrade", "pairs"):
-        raise ValueError(f"layout '{layout}' is not auto, comtrade or pairs")
+        raise BadInputError("", f"layout '{layout}' is not auto, comtrade or pairs")
     if layout == "auto":
         header = {c.strip().lower() for c in _read(Path(path)).columns}
         layout = "comtrade" if header & set(_COMTRADE["hs"]) else "pairs"
