@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 UV := $(BIN)/uv
 
-.PHONY: install browser run test lint bench lock clean
+.PHONY: install browser run test lint bench lock clean docs docs-serve docs-deps
 
 # Reproducible set-up: uv (from PyPI) installs exactly the versions in requirements.lock, with progress.
 $(STAMP): pyproject.toml requirements.lock
@@ -43,5 +43,16 @@ test: $(STAMP) browser
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f; done
 
+# Documentation (docs/, mkdocs.yml): the docs extra, then the site into site/ (offline: no external fonts or scripts).
+DOCS_ENV := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
+docs-deps: $(STAMP)
+	$(UV) pip install --python $(BIN)/python -e '.[docs]'
+
+docs: docs-deps
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict
+
+docs-serve: docs-deps
+	$(DOCS_ENV) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8001
+
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build site *.egg-info src/*.egg-info
