@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from foedus import __version__
+from foedus.api import claims as claims_api
 from foedus.api import data, errors, invocations, mapview, network, panels, queries, register, sanctions, scenario
 from foedus.api.httpcache import ResponseCache
 from foedus.api.store import Store
@@ -88,7 +89,7 @@ def create_app(db_path: str | None = None, token: str | None = None, data_dir: s
     app.state.token = token
     app.state.endpoints = {"history": True, "organizations": True, "memberships": True}
     errors.install(app)
-    for module in (queries, register, network, scenario, panels, data, invocations, sanctions, mapview):
+    for module in (queries, register, network, scenario, panels, data, invocations, sanctions, mapview, claims_api):
         app.include_router(module.router, prefix="/api")
     app.include_router(mapview.docs_router)
 
