@@ -256,3 +256,33 @@ def test_cli_sweep_range_and_panel_verb(real_db_file, tmp_path):
     assert joined[joined.year >= 1913].p_any_joiner.notna().mean() > 0.95
     assert joined.attrs["foedus"]["sources"]["p_any_joiner"]["version"] == summary["run_key"][:12]
     assert len(joined) == len(panel)
+
+
+def test_joining_model_rows_are_the_model_probabilities(real_db_file):
+    """The model method (a few pairs: the whole date takes minutes) sums predict_join_probabilities per side."""
+    from foedus.exposure.compute import _model_rows, _pairs, cached_features
+    from foedus.query.members import system_members
+    from foedus.scenario import Scenario, ScenarioContext
+    from foedus.store import connect
+    from foedus.validation.joining import FeatureData, load_model, predict_join_probabilities
+
+    params = check_params(1816, 1816, model="joining")
+    assert params.method == "model" and len(params.model_sha256) == 64
+    con = connect(real_db_file, read_only=True)
+    try:
+        context = ScenarioContext(con, "1816-01-01")
+        states = system_members(con, context.on)
+        pairs = _pairs(len(states))[:3]
+        model = load_model()
+        values = _model_rows(con, context, states, pairs, {200}, params, (model, cached_features(con)))
+        data = FeatureData(con)
+        for (a, t), row in zip(pairs.tolist(), values, strict=True):
+            probs = predict_join_probabilities(context, Scenario(on=context.on, attackers=(states[a],),
+                                                                 targets=(states[t],), rounds=3), con, model, data)
+            assert row[0] == pytest.approx(sum(p.get("attacker", 0) for p in probs.values()), rel=1e-12)
+            assert row[1] == pytest.approx(sum(p.get("target", 0) for p in probs.values()), rel=1e-12)
+            uk = probs.get(200, {})
+            assert row[3] == pytest.approx(1 - (1 - uk.get("attacker", 0)) * (1 - uk.get("target", 0)))
+            assert 0 < row[2] < 1 and row[3] <= row[2]
+    finally:
+        con.close()

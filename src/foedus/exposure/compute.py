@@ -155,6 +155,23 @@ def _cascade_rows(context, states, pairs, majors_mask, params, rng):
     return out
 
 
+def cached_features(con):
+    """The joining model's FeatureData with its per-date lookups (members, majors, capabilities, borders,
+    capitals, rivals, prior disputes) computed once per date instead of once per pair: same values."""
+    from functools import lru_cache
+
+    from foedus.validation.joining import FeatureData
+
+    class PerDate(FeatureData):
+        pass
+
+    for name in ("members", "major_powers", "cinc_on", "borders", "capitals_on", "rivals", "prior_mids"):
+        method = getattr(FeatureData, name)
+        cached = lru_cache(maxsize=4)(lambda self, *a, _m=method: _m(self, *a))
+        setattr(PerDate, name, lambda self, *a, _c=cached: _c(self, *a))
+    return PerDate(con)
+
+
 def _model_rows(con, context, states, pairs, majors, params, model_state):
     from foedus.scenario.model import Scenario
     from foedus.validation.joining import predict_join_probabilities

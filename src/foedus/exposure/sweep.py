@@ -224,9 +224,10 @@ def _worker_store(path: str, fingerprint: str, params: SweepParams):
         con = open_reader(path)
         model_state = None
         if params.model:
-            from foedus.validation.joining import FeatureData, load_model
+            from foedus.exposure.compute import cached_features
+            from foedus.validation.joining import load_model
 
-            model_state = (load_model(Path(params.model)), FeatureData(con))
+            model_state = (load_model(Path(params.model)), cached_features(con))
         state = _WORKER[key] = (con, model_state)
     found = _fingerprint(state[0])
     if found != fingerprint:
@@ -390,9 +391,10 @@ def exposure_sweep(con_or_db=None, start=1816, end=2026, every: str = "year", dr
             description = "in process"
             model_state = None
             if params.model:
-                from foedus.validation.joining import FeatureData, load_model
+                from foedus.exposure.compute import cached_features
+                from foedus.validation.joining import load_model
 
-                model_state = (load_model(Path(params.model)), FeatureData(con))
+                model_state = (load_model(Path(params.model)), cached_features(con))
             for spec in todo:
                 finish(spec, compute_block(con, params, spec, versions, model_state))
         else:
