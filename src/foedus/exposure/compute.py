@@ -134,7 +134,7 @@ def _cascade_rows(context, states, pairs, majors_mask, params, rng):
     reps = max(draws, 1)
     per_chunk = max(1, ROWS_PER_CHUNK // reps)
     out = np.zeros((len(pairs), 4))
-    with threadpool_limits(1):
+    with threadpool_limits(1), np.errstate(divide="ignore"):  # log(0) of a uniform 0 draw is -inf: no join
         for lo in range(0, len(pairs), per_chunk):
             chunk = pairs[lo:lo + per_chunk]
             rows = np.repeat(np.arange(len(chunk)), reps)
