@@ -100,7 +100,7 @@ def test_json_shape_is_the_published_contract(real_db_file):
     # there are some: additions to the contract, like each state's 'probability'
     assert set(payload) - {"notes"} == TOP | {"monte_carlo"}
     assert all(isinstance(n, str) for n in payload.get("notes", []))
-    assert set(payload["facts"]) == {"where", "provoked", "requested", "assume_in_force"}
+    assert set(payload["facts"]) == {"where", "provoked", "requested", "assume_in_force", "status"}  # status: issue 15
     assert all(set(p) == {"ccode", "name"} for p in payload["attackers"] + payload["targets"])
     for state in payload["states"] + payload["released"]:
         assert set(state) == STATE | {"probability"}  # probability: the one addition (issue 14.2)
