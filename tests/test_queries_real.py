@@ -52,7 +52,9 @@ def test_after_coverage_the_answer_says_the_data_end(real_store):
     cuba = [r for r in rows if r["treaty_id"] == "atop:3975"]
     assert cuba and all(r["status"] == "unknown_after_coverage" for r in cuba)
     assert all(r["coverage_end"] == "2016-12-31" for r in cuba)
-    assert "later status unknown" in cuba[0]["note"]
+    # issue 15: past coverage, nothing known to end it and no fixed term: presumed, and the note says so
+    assert "in force at end of ATOP 4.01 coverage, 2016-12-31" in cuba[0]["note"]
+    assert cuba[0]["tier"] == "presumed" and "presumed in force" in cuba[0]["note"]
     inside = records(dyad(real_store, 40, 731, "2016-06-01"))
     assert all(r["status"] == "in_force" and "coverage_end" not in r for r in inside)
 
