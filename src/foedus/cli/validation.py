@@ -31,6 +31,9 @@ def backtest(
     mode: str = typer.Option("legal", "--mode", help="Engine mode: legal or chain."),
     rounds: int = typer.Option(3, "--rounds", min=1, max=10, help="Cascade rounds per scenario."),
     source: str = typer.Option("both", "--source", help="Joiners from: revised, cow or both."),
+    composition: str = typer.Option("as-of-date", "--composition",
+                                    help="What each dyad's scenario knows of the war: as-of-date (the participants "
+                                    "that entered before the dyad's date are belligerents) or dyad-only."),
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
@@ -41,15 +44,19 @@ def backtest(
         raise BadInputError("--mode", f"'{mode}' is not a mode", fix="use legal or chain")
     if source not in ("revised", "cow", "both"):
         raise BadInputError("--source", f"'{source}' is not a source", fix="use revised, cow or both")
+    if composition not in ("as-of-date", "dyad-only"):
+        raise BadInputError("--composition", f"'{composition}' is not a composition", fix="use as-of-date or dyad-only")
     with store(db) as con:
         _need(con, "war_dyads", "revised interstate wars (interstate_wars_revised.csv)")
         sources = ("revised", "cow") if source == "both" else (source,)
-        result = run_backtest(con, mode=mode, rounds=rounds, sources=sources)
+        result = run_backtest(con, mode=mode, rounds=rounds, sources=sources,
+                              composition=composition.replace("-", " "))
     if as_json:
         print_json(result.to_json())
         return
     console.print(f"Backtest: {result.wars} wars, {result.dyad_scenarios} original-dyad scenarios, mode {mode}, "
-                  f"{rounds} rounds; {len(result.corrections)} coding corrections applied (war_corrections.csv)")
+                  f"{rounds} rounds, composition {result.composition}; {len(result.corrections)} coding "
+                  "corrections applied (war_corrections.csv)")
     for src in result.sources:
         console.print(f"\n[bold]joiners from {src}[/]")
         for group in ("all wars", "other wars", "World War I", "World War II", "Korea"):

@@ -7,7 +7,11 @@ errors listed in `war_corrections.csv` corrected at load time; second source: CO
 Framing (the same for every rule):
 - each *original* dyad (the file's `joiner = 0`) is a scenario of its own, on its own start date: its
   initiator attacks its target; no fighting location is assumed (a location condition stays unsettled, so
-  the obligation is "conditional"), provocation and requests are unknown;
+  the obligation is "conditional"), provocation and requests are unknown; the war as it stood the day before
+  (its participants that entered before the dyad's date, which the file records) is part of the scenario, so a
+  named threat already fighting on the other side settles the condition (WWI: the Ottoman offence pledge to
+  Germany naming Russia, ATOP 2005), and a state already fighting is not a prediction (composition 'as of
+  date'; 'dyad only' is the older framing);
 - the real joiners are the states that appear only in dyads the file flags as joiners; each has the side of
   its first entry (the side opposite its first opponent) and a delay from the war's first day;
 - a prediction is a (state, side) pair; it counts only for states that were COW system members on the
@@ -232,39 +236,59 @@ def _war_side(war: War, dyad: tuple[int, int, dt.date], scenario_side: str) -> s
     return war.sides[a] if scenario_side == "attacker" else war.sides[b]
 
 
-def engine_predictions(war: War, contexts: Contexts, members, mode: str, rounds: int) -> dict[int, tuple[str, str]]:
-    """state -> (war side, tier) from the engine, over the war's original dyads (strongest tier, first side)."""
+def fighting_before(war: War, dyad: tuple[int, int, dt.date]) -> dict[int, str]:
+    """The war's participants that entered before the dyad's date, by scenario side (the dyad's initiator's side
+    is 'attacker'): the war as it stood the day before, which the file records."""
+    a, b, on = dyad
+    return {s: "attacker" if war.sides[s] == war.sides[a] else "target"
+            for s, entered in war.entries.items() if entered < on and s not in (a, b) and s in war.sides}
+
+
+def engine_predictions(war: War, contexts: Contexts, members, mode: str, rounds: int,
+                       composition: str = "as of date") -> dict[int, tuple[str, str]]:
+    """state -> (war side, tier) from the engine, over the war's original dyads (strongest tier, first side).
+
+    composition 'as of date': each dyad's scenario also holds the war's participants that entered before its
+    date (on their sides), so named threats and cross-ties are judged against the real other side, and a state
+    already fighting is not predicted; 'dyad only': the two states of the dyad alone.
+    """
     out: dict[int, tuple[str, str]] = {}
     for dyad in war.dyads:
         a, b, on = dyad
+        fighting = fighting_before(war, dyad) if composition == "as of date" else {}
         result = run_scenario(contexts(on), Scenario(on=on, attackers=(a,), targets=(b,), rounds=rounds, mode=mode,
-                                                     assume_in_force=True))
+                                                     assume_in_force=True), fighting=fighting)
         allowed = members(on)
-        for state in result["states"]:
-            ccode = state["ccode"]
-            if ccode in war.originals or ccode not in allowed:
+        for state in result.states:
+            ccode = state.ccode
+            if ccode in war.originals or ccode not in allowed or ccode in fighting:
                 continue
-            if state["joins"] and state["status"] in ("obliged", "offense"):
+            if state.joins and state.status in ("obliged", "offense"):
                 tier = "binding"
-            elif state["status"] == "conditional":
+            elif state.status == "conditional":
                 tier = "conditional"
             else:
                 continue
-            side = _war_side(war, dyad, state["side"])
+            side = _war_side(war, dyad, state.side)
             if ccode not in out or (out[ccode][1] == "conditional" and tier == "binding"):
                 out[ccode] = (side, tier) if ccode not in out else (out[ccode][0], tier)
     return out
 
 
-def naive_predictions(war: War, contexts: Contexts, members) -> dict[int, tuple[str, str]]:
-    """Defence toward a target or offence toward an initiator, on each original dyad's date, conditions ignored."""
+def naive_predictions(war: War, contexts: Contexts, members, composition: str = "as of date"
+                      ) -> dict[int, tuple[str, str]]:
+    """Defence toward a target or offence toward an initiator, on each original dyad's date, conditions ignored
+    (with composition 'as of date', states already fighting on that date are not predicted)."""
     out: dict[int, tuple[str, str]] = {}
-    for a, b, on in war.dyads:
+    for dyad in war.dyads:
+        a, b, on = dyad
         context, allowed = contexts(on), members(on)
+        fighting = fighting_before(war, dyad) if composition == "as of date" else {}
         for protected, obligation in ((b, "defense"), (a, "offense")):
             for link in context.links_toward(protected, True):
                 ccode = link.from_ccode
-                if obligation in link.obligations and ccode not in war.originals and ccode in allowed:
+                if obligation in link.obligations and ccode not in war.originals and ccode in allowed \
+                        and ccode not in fighting:
                     out.setdefault(ccode, (war.sides[protected], "binding"))
     return out
 
@@ -301,6 +325,7 @@ class Score:
 class BacktestResult:
     mode: str
     rounds: int
+    composition: str
     wars: int
     dyad_scenarios: int
     corrections: list[dict]
@@ -329,8 +354,18 @@ def _score(source, group, rule, tier, predicted: set, actual: dict[int, Joiner],
                  by_band)
 
 
-def backtest(con, mode: str = "legal", rounds: int = 3, sources=SOURCES, progress=None) -> BacktestResult:
-    """Score the engine, the naive rule and the base rate on every war, for both war sources."""
+COMPOSITIONS = ("as of date", "dyad only")
+
+
+def backtest(con, mode: str = "legal", rounds: int = 3, sources=SOURCES, progress=None,
+             composition: str = "as of date") -> BacktestResult:
+    """Score the engine, the naive rule and the base rate on every war, for both war sources.
+
+    `composition`: what each original dyad's scenario knows of the war (see `engine_predictions`)."""
+    if composition not in COMPOSITIONS:
+        from foedus.errors import BadInputError
+
+        raise BadInputError("composition", f"'{composition}' is not one of {', '.join(COMPOSITIONS)}")
     from foedus.ingest.schema_extra import has_table
 
     wars = load_wars(con)
@@ -351,8 +386,8 @@ def backtest(con, mode: str = "legal", rounds: int = 3, sources=SOURCES, progres
     predictions = {}
     per_war = []
     for war in wars:
-        engine = engine_predictions(war, contexts, members, mode, rounds)
-        naive = naive_predictions(war, contexts, members)
+        engine = engine_predictions(war, contexts, members, mode, rounds, composition)
+        naive = naive_predictions(war, contexts, members, composition)
         predictions[war.war_id] = (engine, naive)
         per_war.append({
             "war_id": war.war_id, "war": war.name, "start": war.start.isoformat(), "group": war.group,
@@ -398,5 +433,5 @@ def backtest(con, mode: str = "legal", rounds: int = 3, sources=SOURCES, progres
                                "candidate_pairs": candidates, "rate": rate})
             ceilings.append({"source": source, "group": group, "joiners": len(actual), "with_tie": tied,
                              "ceiling": tied / len(actual) if actual else None})
-    return BacktestResult(mode, rounds, len(wars), sum(len(w.dyads) for w in wars), applied, cow_match, scores,
-                          ceilings, base_rates, per_war, sorted(actual_by_source))
+    return BacktestResult(mode, rounds, composition, len(wars), sum(len(w.dyads) for w in wars), applied, cow_match,
+                          scores, ceilings, base_rates, per_war, sorted(actual_by_source))

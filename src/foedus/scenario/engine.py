@@ -36,9 +36,14 @@ class War:
     _sides: dict[str, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, scenario: Scenario) -> War:
+    def start(cls, scenario: Scenario, fighting: dict[int, str] | None = None) -> War:
+        """Round 0: the attackers and targets, plus `fighting` (state -> side): states already at war on that
+        side when the scenario starts (a backtest replaying a real war on a later date). They are belligerents —
+        named threats, conflicts and offence pledges see them — but not attacked unless the mode says so."""
         war = cls(scenario, mode(scenario.mode))
-        war.belligerents = {a: Belligerent("attacker", 0, []) for a in scenario.attackers}
+        war.belligerents = {s: Belligerent(side, 0, []) for s, side in (fighting or {}).items()
+                            if s not in scenario.parties}
+        war.belligerents.update({a: Belligerent("attacker", 0, []) for a in scenario.attackers})
         war.belligerents.update({t: Belligerent("target", 0, []) for t in scenario.targets})
         war.attacked = set(scenario.targets)
         return war
@@ -118,10 +123,9 @@ def _link_claims(link: Link, state: int, who: Belligerent, war: War, names) -> l
 
 def _claims(context: ScenarioContext, war: War) -> dict[int, list[Claim]]:
     claims: dict[int, list[Claim]] = defaultdict(list)
-    parties = war.scenario.parties
     for state, who in war.belligerents.items():
         for link in context.links_toward(state, war.scenario.assume_in_force):
-            if link.from_ccode not in parties:
+            if link.from_ccode not in war.belligerents:
                 claims[link.from_ccode] += _link_claims(link, state, who, war, context.names)
     return claims
 
@@ -262,9 +266,10 @@ def _rank(outcome: StateOutcome) -> int:
     return [*STATUSES, "released"].index(outcome.status)
 
 
-def escalate(context: ScenarioContext, scenario: Scenario, reliability: Reliability) -> tuple[War, dict]:
-    """Run the rounds: the war at the end and each state's strongest outcome."""
-    war = War.start(scenario)
+def escalate(context: ScenarioContext, scenario: Scenario, reliability: Reliability,
+             fighting: dict[int, str] | None = None) -> tuple[War, dict]:
+    """Run the rounds: the war at the end and each state's strongest outcome (`fighting`: see `War.start`)."""
+    war = War.start(scenario, fighting)
     outcomes: dict[int, StateOutcome] = {}
     for r in range(1, scenario.rounds + 1):
         judge = Judge(context, war, r, reliability)
@@ -286,16 +291,17 @@ def escalate(context: ScenarioContext, scenario: Scenario, reliability: Reliabil
     return war, outcomes
 
 
-def run_scenario(context: ScenarioContext, scenario: Scenario, reliability: Reliability | None = None
-                 ) -> ScenarioResult:
+def run_scenario(context: ScenarioContext, scenario: Scenario, reliability: Reliability | None = None,
+                 fighting: dict[int, str] | None = None) -> ScenarioResult:
     """Classify every state with a commitment toward a party; cascade for `scenario.rounds` rounds.
 
-    `reliability` only sets the `probability` reported for each obliged or conditional state.
+    `reliability` only sets the `probability` reported for each obliged or conditional state;
+    `fighting` (state -> side) adds states already at war when the scenario starts (see `War.start`).
     """
     from foedus.scenario.actors import attacker_notes, judge_supporters
 
     names = context.names
-    war, outcomes = escalate(context, scenario, reliability or Reliability())
+    war, outcomes = escalate(context, scenario, reliability or Reliability(), fighting)
     ordered = sorted(outcomes.values(), key=lambda o: (o.round, _rank(o), o.ccode))
     unknown = [] if scenario.assume_in_force else [
         link.as_dict() for state in war.belligerents for link in context.unknown_toward(state)
