@@ -119,7 +119,7 @@ def test_plot_commands(real_db_file, tmp_path):
 def test_network_figure_title_has_date_and_coverage(real_store, tmp_path):
     path = plots.plot_network(real_store, "2020-01-01", tmp_path / "n.svg")
     svg = path.read_text()
-    assert "2020-01-01" in svg and "ATOP 4.01 to 2016-12-31" in svg and "status unknown" in svg
+    assert "2020-01-01" in svg and "ATOP 4.01 to 2016-12-31" in svg and "presumed" in svg
     with pytest.raises(ValueError):
         plots.plot_network(real_store, "2020-01-01", tmp_path / "n.pdf")
 

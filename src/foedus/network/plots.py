@@ -124,7 +124,7 @@ def plot_network(
         entry = pairs.setdefault(key, {"obligations": set(), "directions": 0, "unknown": True})
         entry["obligations"].update(o for o in data["obligations"] if o in wanted)
         entry["directions"] += 1
-        entry["unknown"] &= data["status"] == "unknown_after_coverage"
+        entry["unknown"] &= data.get("tier", "unknown" if data["status"] != "in_force" else "confirmed") != "confirmed"
     shown_types, any_unknown = set(), False
     for kind in reversed(RANK):  # strongest drawn last, on top
         for unknown in (True, False):
@@ -174,7 +174,7 @@ def plot_network(
     handles += [Line2D([], [], color="black", lw=1.3, label="both owe"), Line2D([], [], color="black", lw=0.6,
                                                                                   label="one way")]
     if any_unknown:
-        handles.append(Line2D([], [], color="black", lw=1, ls="--", label="past coverage: status unknown"))
+        handles.append(Line2D([], [], color="black", lw=1, ls="--", label="past coverage: presumed, not confirmed"))
     handles += [Line2D([], [], marker="o", ls="", mfc="#34495e", mec="black", mew=1.5, ms=9,
                        label="major power (size ∝ √CINC)"),
                 Line2D([], [], marker="o", ls="", mfc="#d5d8dc", mec="white", ms=5, label="no commitment shown")]
@@ -190,7 +190,8 @@ def _coverage_note(con, day: dt.date) -> str:
     text = _coverage_line(con)
     end = _atop_end(con)
     if end is not None and day > end:
-        text += f"\n{day.isoformat()} is after ATOP coverage ({end}): ATOP commitments shown have unknown status"
+        text += (f"\n{day.isoformat()} is after ATOP coverage ({end}): dashed commitments are presumed in force "
+                 "(nothing known to end them), not confirmed")
     return text
 
 
