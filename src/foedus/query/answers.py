@@ -49,7 +49,7 @@ class Commitment(Record):
 
 def parse_obligation_types(types, parameter: str = "types") -> tuple[str, ...]:
     """'defense,consultation' or a list → the types, validated (None: every type)."""
-    from foedus.network.snapshot import parse_types
+    from foedus.query.capability import parse_types
 
     try:
         return parse_types(types)
@@ -112,7 +112,7 @@ def _keep_types(frame, wanted: tuple[str, ...]):
 
 
 def _importance(con, on: dt.date, partners) -> dict[int, tuple[bool, float]]:
-    from foedus.network.snapshot import cinc_scores, major_powers
+    from foedus.query.capability import cinc_scores, major_powers
 
     majors = major_powers(con, on)
     cinc, _ = cinc_scores(con, on.year)
