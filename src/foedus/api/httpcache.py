@@ -3,13 +3,15 @@ before routing and validation run (they cost more than the answer itself once th
 
 The key is everything a JSON answer depends on: the store's generation (a re-import starts a new one),
 today's date (the default of `on`), the path, the raw query string and whether the client takes gzip.
-Only 200 answers of ``/api/`` GET requests are kept, never panel downloads; the cache is a bounded LRU.
+Only 200 answers of ``/api/`` GET requests are kept, never panel downloads; the cache is an LRU bounded in
+entries and bytes, and an answer over ``cacheable_bytes`` (:mod:`foedus.api.limits`) is passed on, not kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from foedus.api.limits import Limits
 from foedus.api.store import LRU, Store
 
 SKIP = ("/api/panel/",)
@@ -18,8 +20,10 @@ SKIP = ("/api/panel/",)
 class ResponseCache:
     """ASGI middleware: serve repeated JSON GETs from memory."""
 
-    def __init__(self, app, store: Store, size: int = 4096):
-        self.app, self.store, self.cache = app, store, LRU(size)
+    def __init__(self, app, store: Store, limits: Limits | None = None):
+        limits = limits or Limits()
+        self.app, self.store, self.limit = app, store, limits.cacheable_bytes
+        self.cache = LRU(limits.http_cache_entries, limits.http_cache_bytes, limits.cacheable_bytes)
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "")
@@ -36,14 +40,21 @@ class ResponseCache:
             return
         start: dict = {}
         chunks: list[bytes] = []
+        size = 0
 
         async def keep(message):
+            nonlocal size
             if message["type"] == "http.response.start":
                 start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body") and start.get("status") == 200:
-                    self.cache.put(key, (list(start.get("headers", [])), b"".join(chunks)))
+            elif message["type"] == "http.response.body" and start.get("status") == 200 and size <= self.limit:
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size <= self.limit:
+                    chunks.append(chunk)
+                    if not message.get("more_body"):
+                        self.cache.put(key, (list(start.get("headers", [])), b"".join(chunks)))
+                else:
+                    chunks.clear()  # too large to keep: passed on only
             await send(message)
 
         await self.app(scope, receive, keep)

@@ -13,8 +13,10 @@ router = APIRouter(tags=["register"])
 
 @router.get("/invocations", responses=models.ERRORS)
 async def invocations(
-    state_: str | None = Query(None, alias="state", max_length=100, description="State that invoked or answered"),
-    treaty: str | None = Query(None, max_length=100, description="Treaty: NATO, CSTO, atop:3180, reg:<id>, org:<id>"),
+    state_: str | None = Query(None, alias="state", min_length=1, max_length=100,
+                               description="State that invoked or answered"),
+    treaty: str | None = Query(None, min_length=1, max_length=100,
+                               description="Treaty: NATO, CSTO, atop:3180, reg:<id>, org:<id>"),
     answer: Answer = Depends(),
 ) -> Response:
     """Invocation events: the state, date, article, what was asked and what each party did, with sources."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from foedus.api import models
-from foedus.api.params import Answer, day, get_store, types
+from foedus.api.params import Answer, DateQuery, TypesQuery, day, get_store, types
 from foedus.api.store import Store
 from foedus.network.mapview import WorldMap, world_map
 
@@ -38,8 +38,8 @@ def warm(store: Store) -> None:
 
 @router.get("/map", response_model=WorldMap, responses=models.ERRORS)
 async def map_view(
-    on: str | None = Query(None, description="Date YYYY-MM-DD, YYYY-MM or YYYY (default: today)"),
-    types_: str | None = Query(None, alias="types", description="Obligation types, comma-separated (default: all)"),
+    on: str | None = DateQuery(),
+    types_: str | None = TypesQuery(),
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:

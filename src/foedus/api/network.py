@@ -12,7 +12,8 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Query, Response
 
 from foedus.api import models
-from foedus.api.params import Answer, StatusQuery, day, get_store, status, types
+from foedus.api.errors import BadInput, TooLarge
+from foedus.api.params import Answer, DateQuery, NameQuery, StatusQuery, TypesQuery, day, get_store, status, types
 from foedus.api.store import Store
 from foedus.network import answers
 from foedus.network import view as view_module
@@ -21,15 +22,14 @@ from foedus.network.view import Network, NetworkView
 
 router = APIRouter(tags=["network"])
 
-OnQuery = Query(None, description="Date YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
-TypesQuery = Query(None, description="Obligation types, comma-separated (default: all): "
-                                     "defense,offense,neutrality,nonaggression,consultation")
+OnQuery = DateQuery()
+KIND_PATTERN = r"^ *(closed|open|one_defense|no_defense) *(, *(closed|open|one_defense|no_defense) *)*$"
 
 
 @router.get("/network", response_model=Network, responses=models.ERRORS)
 async def network(
     on: str | None = OnQuery,
-    types_: str | None = Query(None, alias="types", description=TypesQuery.description),
+    types_: str | None = TypesQuery(),
     per_treaty: bool = Query(False, description="One edge per treaty phase (MultiDiGraph)"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
@@ -65,7 +65,7 @@ def view_payload(store: Store, date: dt.date, wanted: tuple[str, ...], counted: 
 @router.get("/network/view", response_model=NetworkView, responses=models.ERRORS)
 async def network_view(
     on: str | None = OnQuery,
-    types_: str | None = Query(None, alias="types", description=TypesQuery.description),
+    types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
@@ -79,16 +79,27 @@ async def network_view(
 @router.get("/triads", response_model=Triads, responses=models.ERRORS)
 async def triads(
     on: str | None = OnQuery,
-    among: str | None = Query(None, max_length=500, description="States, comma-separated: with 3+ every triad "
-                                                                 "of them; with 1–2 the triads that include them"),
-    top: int = Query(10, ge=0, le=1000, description="Keep the first N of each kind (0: all)"),
-    kind: str = Query("closed,open", description="closed, open (or one_defense, no_defense with --among)"),
+    among: str | None = Query(None, max_length=1300, description="States, comma-separated (at most 12): with 3+ "
+                              "every triad of them; with 1–2 the triads that include them"),
+    top: int = Query(10, ge=0, le=100, description="Keep the first N of each kind (0: all, only with 3+ among)"),
+    kind: str = Query("closed,open", max_length=100, json_schema_extra={"pattern": KIND_PATTERN},
+                      description="closed, open (or one_defense, no_defense with --among)"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
 ) -> Response:
-    """Closed defense triangles and open triads, ranked, each with its score explained (`foedus triads --json`)."""
-    date, counted = day(on), status(status_)
+    """Closed defense triangles and open triads, ranked, each with its score explained (`foedus triads --json`).
+    Bounded: `top` at most 100 per kind, `among` at most 12 states; all triads (`top=0`) only among 3+ states
+    (the whole network's are hundreds of megabytes: 413)."""
+    date, counted, limits = day(on), status(status_), answer.limits
+    named = [p for p in (among or "").replace(";", ",").split(",") if p.strip()]
+    if len(named) > limits.among_states:
+        raise BadInput("among", f"{len(named)} states given", fix=f"at most {limits.among_states}")
+    if top > limits.triads_top:
+        raise BadInput("top", f"{top} is out of range", fix=f"give 1 to {limits.triads_top} (0: all, with among)")
+    if top == 0 and len(named) < 3:
+        raise TooLarge("top", "all triads of the whole network (or of every partner of one or two states) are "
+                       "hundreds of megabytes", fix=f"give top 1 to {limits.triads_top}, or 3 or more among states")
 
     def compute():
         with store.cursor() as cur:
@@ -96,15 +107,15 @@ async def triads(
                                   frame=store.directed(date), status=counted).to_json()
 
     kinds = tuple(k.strip() for k in kind.split(",") if k.strip())
-    return await answer(("triads", date, (among or "").strip().casefold(), top, kinds, counted), compute)
+    return await answer(("triads", date, (among or "").strip().casefold(), top, kinds, counted), compute, heavy=True)
 
 
 @router.get("/diff", response_model=Diff, responses=models.ERRORS)
 async def diff(
-    from_: str = Query(..., alias="from", description="First date YYYY-MM-DD"),
-    to: str = Query(..., description="Second date YYYY-MM-DD"),
-    around: str | None = Query(None, max_length=100, description="Only pairs including this state"),
-    types_: str | None = Query(None, alias="types", description=TypesQuery.description),
+    from_: str = DateQuery("First date YYYY-MM-DD", ..., alias="from"),
+    to: str = DateQuery("Second date YYYY-MM-DD", ...),
+    around: str | None = NameQuery("Only pairs including this state"),
+    types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
@@ -123,7 +134,7 @@ async def diff(
 @router.get("/blocs", response_model=Blocs, responses=models.ERRORS)
 async def blocs(
     on: str | None = OnQuery,
-    seed: int = Query(0, ge=0, description="Louvain seed (fixed: same blocs every run)"),
+    seed: int = Query(0, ge=0, le=2**31 - 1, description="Louvain seed (fixed: same blocs every run)"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
@@ -140,10 +151,10 @@ async def blocs(
 
 @router.get("/blocs/history", response_model=BlocHistory, responses=models.ERRORS)
 async def bloc_history(
-    from_: str = Query(..., alias="from", description="First year"),
-    to: str = Query(..., description="Last year"),
+    from_: str = DateQuery("First year (or date)", ..., alias="from"),
+    to: str = DateQuery("Last year (or date)", ...),
     step: int = Query(5, ge=1, le=100, description="Years between dates"),
-    seed: int = Query(0, ge=0, description="Louvain seed"),
+    seed: int = Query(0, ge=0, le=2**31 - 1, description="Louvain seed"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
@@ -155,15 +166,15 @@ async def bloc_history(
         with store.cursor() as cur:
             return answers.bloc_history(cur, first, last, step, seed=seed, status=counted).to_json()
 
-    return await answer(("bloc_history", first, last, step, seed, counted), compute)
+    return await answer(("bloc_history", first, last, step, seed, counted), compute, heavy=True)
 
 
 @router.get("/sscore", response_model=SScorePair | SScoreRanking | SScoreMatrix, responses=models.ERRORS)
 async def sscore(
     year: int = Query(..., ge=1816, le=2200, description="Year (portfolios read on 31 December unless on)"),
-    a: str | None = Query(None, max_length=100, description="First state (omit for the full matrix)"),
-    b: str | None = Query(None, max_length=100, description="Second state (omit to rank every partner of A)"),
-    on: str | None = Query(None, description="Reference day inside the year (default: 31 December)"),
+    a: str | None = NameQuery("First state (omit for the full matrix)"),
+    b: str | None = NameQuery("Second state (omit to rank every partner of A)"),
+    on: str | None = DateQuery("Reference day inside the year (default: 31 December)"),
     weighted: bool = Query(False, description="Capability-weighted ranking or matrix"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
@@ -183,4 +194,4 @@ async def sscore(
             return answers.sscore_matrix(cur, year, on=date, weighted=weighted, status=counted).to_json()
 
     key = ("sscore", year, (a or "").strip().casefold(), (b or "").strip().casefold(), date, weighted, counted)
-    return await answer(key, compute)
+    return await answer(key, compute, heavy=not a)

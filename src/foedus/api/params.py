@@ -9,6 +9,8 @@ from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from foedus.api.errors import BadInput
+from foedus.api.guard import HeavyPool
+from foedus.api.limits import Limits
 from foedus.api.store import Store
 from foedus.dates import parse_date
 from foedus.errors import UnknownStateError
@@ -16,6 +18,29 @@ from foedus.naming import StateNames
 from foedus.network.snapshot import parse_types
 
 JSON = "application/json"
+
+DATE_PATTERN = r"^((1[0-9]{3}|2[01][0-9]{2}|2200)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
+"""What a date parameter accepts: YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits, years 1000-2200 (foedus.dates);
+empty is the default (today)."""
+TYPE_NAMES = r"(defense|defence|offense|neutrality|nonaggression|non-aggression|nonagg|consultation|all)"
+TYPES_PATTERN = rf"^ *{TYPE_NAMES} *(, *{TYPE_NAMES} *)*$"
+
+
+def DateQuery(description: str = "Date YYYY-MM-DD, YYYY-MM or YYYY (default: today)", default=None, **extra):
+    """A date query parameter whose schema states the accepted form (checked by :func:`day`, 422 naming it)."""
+    return Query(default, description=description, json_schema_extra={"pattern": DATE_PATTERN, "maxLength": 10},
+                 **extra)
+
+
+def NameQuery(description: str, default=None, **extra):
+    """A state (or treaty/organization) name: 1 to 100 characters."""
+    return Query(default, description=description, min_length=1, max_length=100, **extra)
+
+
+def TypesQuery(description: str = "Obligation types, comma-separated (default: all): "
+               "defense,offense,neutrality,nonaggression,consultation", **extra):
+    return Query(None, alias="types", description=description, max_length=200,
+                 json_schema_extra={"pattern": TYPES_PATTERN}, **extra)
 
 
 def get_store(request: Request) -> Store:
@@ -66,20 +91,29 @@ def status(text: str | None, parameter: str = "status") -> str:
         raise BadInput(parameter, exc.message, fix="use confirmed, presumed or any") from None
 
 
+def get_limits(request: Request) -> Limits:
+    return request.app.state.limits
+
+
 class Answer:
-    """The store of a request and whether its client takes gzip."""
+    """The store of a request, the server's limits and heavy pool, and whether the client takes gzip."""
 
     def __init__(self, request: Request):
         self.store: Store = request.app.state.store
+        self.limits: Limits = request.app.state.limits
+        self.pool: HeavyPool = request.app.state.heavy
         self.gzip = "gzip" in request.headers.get("accept-encoding", "")
 
-    async def __call__(self, key: tuple, compute: Callable[[], object]) -> Response:
+    async def __call__(self, key: tuple, compute: Callable[[], object], heavy: bool = False) -> Response:
         """A JSON answer from the response cache, computed in a worker thread when missing.
 
-        `key` must hold every parameter the answer depends on, normalised.
+        `key` must hold every parameter the answer depends on, normalised. `heavy`: compute it in the heavy
+        pool (bounded: 429 when no slot frees up in time, 503 past the request timeout, :mod:`foedus.api.guard`).
         """
         body = self.store.responses.get((self.store.generation, *key))
-        if body is None:
+        if body is None and heavy:
+            body = await self.pool.run("compute", self.store.cached_json, key, compute)
+        elif body is None:
             body = await run_in_threadpool(self.store.cached_json, key, compute)
         if self.gzip and body.gzipped is not None:
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}

@@ -5,12 +5,12 @@ Each answer is the JSON the CLI prints with `--json` for the same query.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from foedus import __version__
 from foedus.api import models
 from foedus.api.errors import NotFound
-from foedus.api.params import Answer, StatusQuery, day, get_store, status
+from foedus.api.params import Answer, DateQuery, NameQuery, StatusQuery, TypesQuery, day, get_store, status
 from foedus.api.store import Store
 from foedus.errors import FoedusError
 from foedus.query.answers import Dyad, Obligations, dyad_answer, obligations_answer
@@ -20,7 +20,7 @@ from foedus.store.schema import SCHEMA_VERSION
 
 router = APIRouter(tags=["queries"])
 
-OnQuery = Query(None, description="Date YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
+OnQuery = DateQuery()
 
 
 def _iso(value) -> str | None:
@@ -60,7 +60,7 @@ async def meta(request: Request, store: Store = Depends(get_store), answer: Answ
 @router.get("/states", response_model=StateLookup, responses=models.ERRORS)
 async def states(
     q: str | None = Query(None, max_length=100, description="Name, code, abbreviation, ISO3 or alias (prefix works)"),
-    on: str | None = Query(None, description="Flag system members on this date"),
+    on: str | None = DateQuery("Flag system members on this date"),
     limit: int = Query(300, ge=1, le=1000),
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
@@ -77,10 +77,9 @@ async def states(
 
 @router.get("/obligations", response_model=Obligations, responses=models.ERRORS)
 async def obligations(
-    state_: str = Query(..., alias="state", max_length=100, description="State: COW code, abbreviation, ISO3 or name"),
+    state_: str = NameQuery("State: COW code, abbreviation, ISO3 or name", ..., alias="state"),
     on: str | None = OnQuery,
-    types_: str | None = Query(None, alias="types", max_length=200, description="Obligation types, comma-separated "
-                               "(default: all): defense,offense,neutrality,nonaggression,consultation"),
+    types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
@@ -99,10 +98,10 @@ async def obligations(
 
 @router.get("/dyad", response_model=Dyad, responses=models.ERRORS)
 async def dyad(
-    a: str = Query(..., max_length=100, description="First state"),
-    b: str = Query(..., max_length=100, description="Second state"),
+    a: str = NameQuery("First state", ...),
+    b: str = NameQuery("Second state", ...),
     on: str | None = OnQuery,
-    types_: str | None = Query(None, alias="types", max_length=200, description="Obligation types, comma-separated"),
+    types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
     answer: Answer = Depends(),
@@ -121,7 +120,8 @@ async def dyad(
 
 @router.get("/treaty/{treaty_id}", response_model=Treaty,
             responses={**models.ERRORS, 404: {"model": models.Error, "description": "No such treaty"}})
-async def treaty(treaty_id: str, store: Store = Depends(get_store), answer: Answer = Depends()) -> Response:
+async def treaty(treaty_id: str = Path(..., min_length=1, max_length=100, description="atop:3180, reg:<id>, NATO …"),
+                 store: Store = Depends(get_store), answer: Answer = Depends()) -> Response:
     """One treaty: members and phases, provisions, conditions, threat identities, sources (`foedus treaty --json`)."""
     def compute():
         with store.cursor() as cur:

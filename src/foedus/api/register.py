@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from foedus.api import models
 from foedus.api.errors import NotFound
-from foedus.api.params import Answer, day
+from foedus.api.params import Answer, DateQuery, NameQuery, day
 from foedus.errors import BadInputError, FoedusError
 from foedus.query.history import History, history_answer
 from foedus.query.organizations import Memberships, Organization, memberships_answer, organization_answer
@@ -16,8 +16,8 @@ router = APIRouter(tags=["register"])
 
 @router.get("/history", response_model=History, responses=models.ERRORS)
 async def history(
-    a: str = Query(..., max_length=100, description="First state"),
-    b: str = Query(..., max_length=100, description="Second state (not A)"),
+    a: str = NameQuery("First state", ...),
+    b: str = NameQuery("Second state (not A)", ...),
     answer: Answer = Depends(),
 ) -> Response:
     """Every commitment between A and B from any source, as periods each way, gaps included
@@ -34,8 +34,8 @@ async def history(
 @router.get("/organizations/{name}", response_model=Organization,
             responses={**models.ERRORS, 404: {"model": models.Error, "description": "No such organization"}})
 async def organization(
-    name: str = Path(..., max_length=100, description="NATO, CSTO, SCO, BRICS, AUKUS, Quad, ANZUS …"),
-    on: str | None = Query(None, description="Date YYYY-MM-DD (default: today)"),
+    name: str = Path(..., min_length=1, max_length=100, description="NATO, CSTO, SCO, BRICS, AUKUS, Quad, ANZUS …"),
+    on: str | None = DateQuery(),
     answer: Answer = Depends(),
 ) -> Response:
     """An organization's members and their status on a date (`foedus org --json`)."""
@@ -55,8 +55,8 @@ async def organization(
 
 @router.get("/memberships", response_model=Memberships, responses=models.ERRORS)
 async def memberships(
-    state_: str = Query(..., alias="state", max_length=100, description="State: COW code, abbreviation, ISO3 or name"),
-    on: str | None = Query(None, description="Date YYYY-MM-DD (default: today)"),
+    state_: str = NameQuery("State: COW code, abbreviation, ISO3 or name", ..., alias="state"),
+    on: str | None = DateQuery(),
     answer: Answer = Depends(),
 ) -> Response:
     """The organizations a state belongs to on a date, with its status in each (`foedus memberships --json`)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 
 from foedus.api import models
+from foedus.api.errors import BadInput
 from foedus.api.params import Answer, get_store
 from foedus.api.store import Store
 from foedus.scenario.request import ScenarioRequest, warning_for
@@ -21,17 +22,18 @@ def scenario_payload(store: Store, request: ScenarioRequest) -> dict:
     from foedus.naming import StateNames
     from foedus.scenario.actors import organization_members
 
-    request.check()
+    limits = store.limits.scenario()
+    request.check(limits=limits)
     if request.suppose:  # a what-if: plan and run in an in-memory copy with the suppositions applied
         from foedus.scenario import ScenarioContext
         from foedus.suppose import apply, parse_many
 
         items = parse_many(request.suppose)
         with store.cursor() as cur, apply(cur, items) as world:
-            plan = request.plan(StateNames(world), organizations=organization_members(world))
+            plan = request.plan(StateNames(world), limits=limits, organizations=organization_members(world))
             return request.run(ScenarioContext(world, plan.scenario.on), plan, warning_for(world, plan)).to_json()
     with store.cursor() as cur:  # names read from this request's cursor: resolving on a date reads the store
-        plan = request.plan(StateNames(cur), organizations=organization_members(cur))
+        plan = request.plan(StateNames(cur), limits=limits, organizations=organization_members(cur))
         warning = warning_for(cur, plan)
     # the cached context holds every tier; run() counts those the request's status keeps
     return request.run(store.context(plan.scenario.on), plan, warning).to_json()
@@ -42,7 +44,15 @@ async def scenario(
     request: ScenarioRequest, store: Store = Depends(get_store), answer: Answer = Depends()
 ) -> Response:
     """Who must act when the targets are attacked on a date, and why (`foedus scenario --json`); with
-    `reliability`, also the Monte Carlo distribution of coalitions (reproducible with `seed`)."""
-    request.check()
+    `reliability`, also the Monte Carlo distribution of coalitions (reproducible with `seed`). Bounded: the body
+    at most 64 KiB, each list at most 20 items, names 100 characters, `draws` at most 1,000,000 (this server's
+    limits: README); Monte Carlo and what-if runs share a small pool (429 with `Retry-After` when it is full)."""
+    limits = answer.limits
+    request.check(limits=limits.scenario())
+    for item in request.suppose:
+        if len(item) > limits.suppose_length:
+            raise BadInput("suppose", f"an item of {len(item):,} characters is too long",
+                           fix=f"at most {limits.suppose_length}")
     key = ("scenario", request.model_dump_json())
-    return await answer(key, lambda: scenario_payload(store, request))
+    heavy = request.reliability is not None or bool(request.suppose)
+    return await answer(key, lambda: scenario_payload(store, request), heavy=heavy)

@@ -15,7 +15,8 @@ DuckDB connections are not thread-safe, so every request works on its own ``con.
 
 Caches (all bounded):
 
-* JSON bodies of answered queries, by endpoint and normalised parameters (LRU);
+* JSON bodies of answered queries, by endpoint and normalised parameters (LRU bounded in entries and bytes;
+  a body over ``cacheable_bytes`` is never kept: :mod:`foedus.api.limits`);
 * the directed commitments of a date (:func:`foedus.query.directed_commitments`), so the dyad,
   obligations and network endpoints for one date share one query;
 * :class:`foedus.scenario.ScenarioContext` per date;
@@ -72,12 +73,34 @@ class Body:
         self.gzipped = gzip.compress(raw, compresslevel=5, mtime=0) if len(raw) > 2048 else None
 
 
-class LRU:
-    """A thread-safe least-recently-used map with single-flight computation of missing keys."""
+def _sizeof(value) -> int:
+    """Bytes a cached value holds: a body's bytes, a frame's memory; a rough figure for anything else."""
+    if isinstance(value, Body):
+        return len(value.raw) + len(value.gzipped or b"") + 64
+    if isinstance(value, (bytes, bytearray)):
+        return len(value)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], bytes):  # (headers, body)
+        return len(value[1]) + sum(len(k) + len(v) for k, v in value[0])
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    return 64 * 1024
 
-    def __init__(self, size: int):
+
+class LRU:
+    """A thread-safe least-recently-used map with single-flight computation of missing keys, bounded in
+    entries (`size`) and, when `max_bytes` is given, in bytes: each value's size is `sizeof(value)`; a value
+    larger than `max_item` bytes is returned to its caller but never kept."""
+
+    def __init__(self, size: int, max_bytes: int | None = None, max_item: int | None = None,
+                 sizeof: Callable[[object], int] | None = None):
         self.size = size
+        self.max_bytes = max_bytes
+        self.max_item = max_item if max_item is not None else max_bytes
+        self.sizeof = sizeof or _sizeof
+        self.bytes = 0
+        self.skipped = 0  # values too large to keep
         self._data: OrderedDict = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
         self._lock = threading.Lock()
         self._pending: dict[Hashable, threading.Lock] = {}
 
@@ -88,12 +111,23 @@ class LRU:
             self._data.move_to_end(key)
             return self._data[key]
 
-    def put(self, key: Hashable, value) -> None:
+    def put(self, key: Hashable, value) -> bool:
+        """Keep `value` (evicting the least recently used); False when it is too large to keep."""
+        weight = self.sizeof(value) if self.max_bytes is not None else 0
         with self._lock:
+            if self.max_item is not None and weight > self.max_item:
+                self.skipped += 1
+                return False
+            if key in self._data:
+                self.bytes -= self._sizes.pop(key, 0)
             self._data[key] = value
+            self._sizes[key] = weight
+            self.bytes += weight
             self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            while len(self._data) > self.size or (self.max_bytes is not None and self.bytes > self.max_bytes):
+                old, _ = self._data.popitem(last=False)
+                self.bytes -= self._sizes.pop(old, 0)
+            return True
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], object]):
         found = self.get(key)
@@ -113,6 +147,8 @@ class LRU:
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._sizes.clear()
+            self.bytes = 0
 
     def __len__(self) -> int:
         return len(self._data)
@@ -151,7 +187,8 @@ def _signature(path: str) -> tuple | None:
 class Store:
     """The read-only connection (switched when the file is replaced) and the caches of one server."""
 
-    def __init__(self, path: str | None = None, writable: bool = False, data_dir: str | Path | None = None):
+    def __init__(self, path: str | None = None, writable: bool = False, data_dir: str | Path | None = None,
+                 limits=None):
         self.path = db_path(path)
         self.shown = "the in-memory database" if self.path == ":memory:" else Path(self.path).name
         self.writable = writable  # whether the token-guarded re-import is allowed
@@ -162,9 +199,12 @@ class Store:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._names: tuple[int, StateNames] | None = None
-        self.responses = LRU(2048)
-        self.frames = LRU(32)
-        self.contexts = LRU(8)
+        from foedus.api.limits import Limits
+
+        self.limits = limits = limits or Limits()
+        self.responses = LRU(limits.cache_entries, limits.cache_bytes, limits.cacheable_bytes)
+        self.frames = LRU(limits.frame_entries)
+        self.contexts = LRU(limits.context_entries)
         self.swaps = 0
 
     # ------------------------------------------------------------------ connection
