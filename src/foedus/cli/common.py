@@ -41,6 +41,17 @@ def status_option(text: str | None) -> str:
         raise BadInputError("--status", exc.message, fix="use --status confirmed, presumed or any") from None
 
 
+def no_status_with_compare(status: str, compare: bool) -> None:
+    """``--compare`` answers under the default status only (foedus.suppose.compare): refuse another --status."""
+    from foedus.query.intervals import DEFAULT_STATUS
+
+    if compare and status != DEFAULT_STATUS:
+        from foedus.errors import BadInputError
+
+        raise BadInputError("--status", f"--compare counts {DEFAULT_STATUS} commitments only",
+                            fix="drop --status or --compare")
+
+
 def show_warning(warning: str | None) -> None:
     """A projection warning as one yellow ``warning:`` line on stderr (also with --json: stdout stays JSON)."""
     if warning:

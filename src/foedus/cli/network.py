@@ -19,6 +19,7 @@ from foedus.cli.common import (
     SupposeFileOption,
     SupposeOption,
     console,
+    no_status_with_compare,
     print_json,
     show_comparison,
     show_warning,
@@ -117,6 +118,7 @@ def triads(
     from foedus.network.answers import triads as triads_answer
 
     status = status_option(status)
+    no_status_with_compare(status, compare)
     with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         if compare:
             return show_comparison(con, suppose, suppose_file, "triads", as_json, on=parse_date(on, "--on"),

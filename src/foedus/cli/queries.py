@@ -17,6 +17,7 @@ from foedus.cli.common import (
     SupposeOption,
     console,
     errors,
+    no_status_with_compare,
     print_json,
     show_comparison,
     show_warning,
@@ -134,6 +135,7 @@ def dyad(
     from foedus.query.answers import dyad_answer
 
     status = status_option(status)
+    no_status_with_compare(status, compare)
     with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         names = state_names(con)
         if compare:
