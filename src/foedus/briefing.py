@@ -39,8 +39,8 @@ def pair_lines(names: StateNames, state: int, rows: list[dict]) -> list[str]:
     for partners in by_treaty.values():
         sample = next(iter(next(iter(partners.values())).values()))
         note = f" — {sample['note']}" if sample.get("note") else ""
-        if sample.get("tier") and sample["tier"] != "confirmed":
-            note += f" [{sample['tier']}: {sample.get('status_reason')}]"
+        if sample.get("tier") and sample["tier"] != "confirmed":  # the tier and its reason say what the note would
+            note = f" — {sample['tier']}: {sample.get('status_reason')}"
         source = sample["source_text"]
         if len(partners) > COLLAPSE_ABOVE:
             terms = {_terms(d.get("owes")) for d in partners.values()}
