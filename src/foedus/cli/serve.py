@@ -8,7 +8,7 @@ import threading
 
 import typer
 
-from foedus.cli.common import DbOption, console, fail
+from foedus.cli.common import DbOption, console, errors, fail
 from foedus.config import db_path
 
 GRACE_SECONDS = 3
@@ -19,8 +19,12 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on"),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port"),
     db: str = DbOption,
-    token: str = typer.Option(None, "--token", envvar="FOEDUS_API_TOKEN", show_envvar=True,
-                              help="Allow the endpoints that change stored data for requests bearing this token"),
+    token: str = typer.Option(None, "--token", help="Token on the command line (visible in `ps`: prefer "
+                              "FOEDUS_API_TOKEN or --token-file)"),
+    token_file: str = typer.Option(None, "--token-file", help="Read the token from this file (its first line): "
+                                   "allows the endpoints that change stored data for requests bearing it"),
+    allowed_host: list[str] = typer.Option(None, "--allowed-host", help="Host header to answer besides the loopback "
+                                           "names (repeatable; also FOEDUS_ALLOWED_HOSTS, comma-separated; * any)"),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level"),
 ) -> None:
     """Serve the JSON API (/api, docs at /docs) and the web page (/) until interrupted.
@@ -31,11 +35,21 @@ def serve(
     import uvicorn
 
     from foedus.api import create_app
+    from foedus.api.limits import Limits
+    from foedus.errors import BadInputError
 
+    token = _token(token, token_file)
     path = db_path(db)
     if path != ":memory:" and not token and not os.path.exists(path):
         fail(f"no database at {path}: build it with `foedus data import` first")
-    app = create_app(path, token=token or "", warm_up=True)
+    try:
+        limits = Limits.from_env()
+    except BadInputError as exc:
+        fail(str(exc))
+    hosts = list(allowed_host or [])
+    if host not in ("0.0.0.0", "::", "") and host not in hosts:
+        hosts.append(host if ":" not in host else f"[{host}]")
+    app = create_app(path, token=token or "", warm_up=True, limits=limits, hosts=hosts)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     console.print(f"foedus serving {path} at [bold]http://{shown}:{port}/[/] "
                   f"({'writes allowed with the token' if token else 'read-only'}); API docs at /docs")
@@ -43,6 +57,26 @@ def serve(
                             timeout_graceful_shutdown=GRACE_SECONDS)
     uvicorn.Server(config).run()
     _exit_if_threads_linger()
+
+
+def _token(given: str | None, token_file: str | None) -> str | None:
+    """The token: --token (with a warning: other users see it in `ps`), --token-file, or FOEDUS_API_TOKEN."""
+    if given and token_file:
+        fail("give --token or --token-file, not both")
+    if given:
+        errors.print("[yellow]warning:[/] --token is visible to every user of this machine in `ps`; use "
+                     "FOEDUS_API_TOKEN or --token-file instead", highlight=False, soft_wrap=True)
+        return given
+    if token_file:
+        try:
+            with open(token_file, encoding="utf-8") as handle:
+                text = handle.readline().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"--token-file: cannot read {token_file}: {exc.strerror if isinstance(exc, OSError) else exc}")
+        if not text:
+            fail(f"--token-file: {token_file} is empty (the token is its first line)")
+        return text
+    return os.environ.get("FOEDUS_API_TOKEN") or None
 
 
 def _exit_if_threads_linger() -> None:
