@@ -3,13 +3,13 @@
 Conventions in ``docs/**/*.md``:
 
 * a ```` ```bash ```` block whose commands all start with ``foedus`` runs (as one bash script, ``set -e``); any
-  other bash block must be marked ```` ```bash skip ```` (e.g. ``make run``, ``foedus serve``), and the test fails
+  other bash block must be marked ```` ```{.bash .skip} ```` (e.g. ``make run``, ``foedus serve``), and the test fails
   on an unmarked one, so nothing is left out silently;
 * a ```` ```python ```` block runs as a script with ``python`` (``skip`` likewise);
 * a ```` ```text ```` block right after a block that runs is that block's output (stdout and stderr
   together). ``--write`` fills it with the real output (its first :data:`KEEP` lines, then a line ``…``);
   the test checks that the first lines still match after normalising whitespace.
-* ```` ```text unchecked ```` is filled the same way but not compared (output that carries build ids,
+* ```` ```{.text .unchecked} ```` is filled the same way but not compared (output that carries build ids,
   timestamps or timings). The database and data paths are shown as the defaults (:func:`substitute`).
 
 The blocks of a page run in order in one working directory (so a file written by one block can be read by the
@@ -37,6 +37,7 @@ KEEP = 30
 COMPARE = 8
 MORE = "…"
 TIMEOUT = 600
+_PROGRESS = re.compile(r"━.*\d+:\d\d:\d\d\s*$")  # a rich progress bar's last frame: its time varies
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<info>[^`]*)$")
 
 
@@ -129,7 +130,8 @@ def substitute(text: str, env: dict[str, str]) -> str:
 
 
 def normalise(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    """Non-blank lines with runs of whitespace made one space, progress bars dropped."""
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip() and not _PROGRESS.search(line)]
 
 
 def expected_lines(block: Block) -> list[str]:
@@ -151,7 +153,7 @@ def mismatch(block: Block, stdout: str, env: dict[str, str]) -> str | None:
 
 
 def shown(stdout: str, env: dict[str, str]) -> str:
-    lines = substitute(stdout, env).rstrip("\n").split("\n")
+    lines = [line for line in substitute(stdout, env).rstrip("\n").split("\n") if not _PROGRESS.search(line)]
     while lines and not lines[0].strip():
         lines.pop(0)
     if len(lines) > KEEP:

@@ -46,7 +46,7 @@ def test_pages_have_examples():
                 commands = runner.commands(block.code)
                 if block.language != "bash" or not commands or not all(c.startswith("foedus") for c in commands):
                     unmarked.append(block.label)
-    assert not unmarked, f"bash blocks that neither run (foedus commands only) nor say ```bash skip: {unmarked}"
+    assert not unmarked, f"bash blocks that neither run (foedus commands only) nor say ```{{.bash .skip}}: {unmarked}"
 
 
 def test_outputs_belong_to_examples():
