@@ -21,20 +21,26 @@ Status tiers (one rule for every command; see README "Status after coverage"):
   automatic``).
 - ``unknown``: anything else (a fixed term ended with no renewal recorded; a term ATOP does not code).
 
-The table is built lazily, once per store build: it is cached under a fingerprint of the store's
-``meta`` and ``imports`` tables (every import and register write changes it), so a rebuilt or
-swapped database is never answered from a stale table. :func:`build` is also callable by the store
-builder at the end of an import to warm the cache.
+The table is computed once per store build: :func:`materialise` (run by the store builder on the new
+database file before the swap, :data:`foedus.store.build.AFTER_LOAD`) writes it into the file's tables
+``asof_intervals`` and ``asof_build``; :func:`build` reads it from there (Arrow, a few tens of ms) when its
+fingerprint (:func:`fingerprint`, the store's ``imports``) and the code that derives it match, and computes
+it otherwise (an in-memory test store, a supposed world: the copy's ``imports`` differ, a file built by an
+older foedus). Either way it is cached in memory under the fingerprint, so a rebuilt or swapped database is
+never answered from a stale table.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -389,19 +395,101 @@ def _lookups(con) -> dict:
     return {"confirmed": confirmed, "treaties": articles}
 
 
-@dataclass
-class Intervals:
-    """The interval table of directed commitments and its indexes (see the module docstring)."""
+class _PairIndex(Mapping):
+    """(from, to) -> positions of its rows; the table is sorted by (from, to), so each pair's rows are a run."""
 
-    table: pd.DataFrame
-    start: np.ndarray
-    end: np.ndarray
-    rank: np.ndarray
-    by_pair: dict[tuple[int, int], np.ndarray]
-    by_state: dict[int, np.ndarray]
-    notes: _Notes
-    register_checked: dt.date | None
-    fingerprint: str
+    def __init__(self, a: np.ndarray, b: np.ndarray):
+        keys = a.astype(np.int64) * _KEY + b.astype(np.int64)
+        if len(keys) > 1 and not bool(np.all(keys[1:] >= keys[:-1])):
+            raise ValueError("the interval table is not sorted by (from_ccode, to_ccode)")
+        bounds = np.flatnonzero(np.diff(keys)) + 1
+        self._first = np.concatenate([[0], bounds]).astype(np.int64)
+        self._stop = np.concatenate([bounds, [len(keys)]]).astype(np.int64)
+        self._keys = keys[self._first] if len(keys) else keys
+
+    def __getitem__(self, pair: tuple[int, int]) -> np.ndarray:
+        key = int(pair[0]) * _KEY + int(pair[1])
+        i = int(np.searchsorted(self._keys, key))
+        if i >= len(self._keys) or self._keys[i] != key:
+            raise KeyError(pair)
+        return np.arange(self._first[i], self._stop[i], dtype=np.int64)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return ((k // _KEY, k % _KEY) for k in self._keys.tolist())
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class _StateIndex(Mapping):
+    """State -> positions of the rows it owes or is owed, ascending."""
+
+    def __init__(self, a: np.ndarray, b: np.ndarray):
+        codes = np.concatenate([a, b]).astype(np.int64)
+        order = np.argsort(codes, kind="stable")
+        self._rows = np.concatenate([np.arange(len(a)), np.arange(len(b))]).astype(np.int64)[order]
+        codes = codes[order]
+        bounds = np.flatnonzero(np.diff(codes)) + 1
+        self._first = np.concatenate([[0], bounds]).astype(np.int64)
+        self._stop = np.concatenate([bounds, [len(codes)]]).astype(np.int64)
+        self._codes = codes[self._first] if len(codes) else codes
+
+    def __getitem__(self, code: int) -> np.ndarray:
+        i = int(np.searchsorted(self._codes, int(code)))
+        if i >= len(self._codes) or self._codes[i] != int(code):
+            raise KeyError(code)
+        return np.sort(self._rows[self._first[i]:self._stop[i]])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._codes.tolist())
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+_KEY = 100_000
+_TAKE = 2_000
+"""Slices of at most this many rows are converted from Arrow directly (a dyad, a state); larger ones read the
+pandas table (converted once)."""
+
+
+class Intervals:
+    """The interval table of directed commitments and its indexes (see the module docstring).
+
+    ``table`` is the pandas form (the merge's columns); a table read from the store file is kept as Arrow and
+    converted to pandas on first use of ``table``; :meth:`frame` converts only the rows asked for.
+    """
+
+    def __init__(self, table: pd.DataFrame | None, start: np.ndarray, end: np.ndarray, rank: np.ndarray,
+                 from_ccode: np.ndarray, to_ccode: np.ndarray, notes: _Notes, register_checked: dt.date | None,
+                 fingerprint: str, arrow=None, stored: bool = False):
+        self._table = table
+        self._arrow = arrow
+        self._lock = threading.Lock()
+        self.start, self.end, self.rank = start, end, rank
+        self.by_pair: Mapping[tuple[int, int], np.ndarray] = _PairIndex(from_ccode, to_ccode)
+        self.by_state: Mapping[int, np.ndarray] = _StateIndex(from_ccode, to_ccode)
+        self.notes = notes
+        self.register_checked = register_checked
+        self.fingerprint = fingerprint
+        self.stored = stored  # read from the store file's tables (not computed in this process)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        if self._table is None:
+            with self._lock:
+                if self._table is None:
+                    self._table = _to_pandas(self._arrow)
+        return self._table
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def frame(self, rows: np.ndarray) -> pd.DataFrame:
+        """The rows at positions `rows`, as a pandas frame with a fresh index."""
+        if self._table is None and len(rows) <= _TAKE:
+            return _to_pandas(self._arrow.take(rows))
+        return self.table.iloc[rows].reset_index(drop=True)
 
     def rows_on(self, day: dt.date, index: np.ndarray | None = None, status: str = "any") -> np.ndarray:
         """Positions of the rows in force on `day` (among `index`, when given) whose tier `status` counts."""
@@ -416,6 +504,10 @@ class Intervals:
         if least:
             keep &= self.rank[index] >= least
         return index[keep]
+
+
+def _to_pandas(arrow) -> pd.DataFrame:
+    return arrow.to_pandas()
 
 
 def _assemble(con, fingerprint: str) -> Intervals:
@@ -486,31 +578,9 @@ def _assemble(con, fingerprint: str) -> Intervals:
     start = table.pop("_start").to_numpy(dtype=np.int64)
     end = table.pop("_end").to_numpy(dtype=np.int64)
     rank = pd.Series(table.tier).map({t: i for i, t in enumerate(TIERS)}).to_numpy(dtype=np.int8)
-    by_pair = _index(table.from_ccode.to_numpy(), table.to_ccode.to_numpy())
-    by_state = _state_index(table.from_ccode.to_numpy(), table.to_ccode.to_numpy())
     notes = _Notes(_notes(con))
-    return Intervals(table, start, end, rank, by_pair, by_state, notes, _register_checked(con), fingerprint)
-
-
-def _index(a: np.ndarray, b: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
-    keys = a.astype(np.int64) * 100_000 + b.astype(np.int64)
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
-    out = {}
-    for chunk in np.split(order, bounds):
-        if len(chunk):
-            k = int(keys[chunk[0]])
-            out[(k // 100_000, k % 100_000)] = np.sort(chunk)
-    return out
-
-
-def _state_index(a: np.ndarray, b: np.ndarray) -> dict[int, np.ndarray]:
-    out: dict[int, list] = {}
-    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        out.setdefault(x, []).append(i)
-        out.setdefault(y, []).append(i)
-    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+    return Intervals(table, start, end, rank, table.from_ccode.to_numpy(), table.to_ccode.to_numpy(), notes,
+                     _register_checked(con), fingerprint)
 
 
 def _notes(con) -> pd.DataFrame:
@@ -547,19 +617,99 @@ def fingerprint(con) -> str:
 
 
 def build(con) -> Intervals:
-    """The interval table of this store build (built on the first call, then cached)."""
+    """The interval table of this store build: from memory, else from the store file's tables (when their
+    fingerprint and code version match), else computed; then cached."""
     key = fingerprint(con)
     with _LOCK:
         found = _CACHE.get(key)
         if found is not None:
             _CACHE.move_to_end(key)
             return found
-    built = _assemble(con, key)
+    built = load(con, key) or _assemble(con, key)
+    _remember(key, built)
+    return built
+
+
+def _remember(key: str, built: Intervals) -> None:
     with _LOCK:
         _CACHE[key] = built
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
+
+
+# --- stored in the database file -----------------------------------------------------------------------
+
+TABLE = "asof_intervals"
+BUILD_TABLE = "asof_build"
+_FORMAT = "1"
+_DERIVED_FROM = ("intervals.py", "commitments.py", "treaty_names.py")
+_CODE: str | None = None
+
+
+def code_version() -> str:
+    """A digest of the code that derives the table (this module, the merge's SQL, treaty names) and of the
+    stored format: a file written by another version of them is not read."""
+    global _CODE
+    if _CODE is None:
+        digest = hashlib.sha256(_FORMAT.encode())
+        for name in _DERIVED_FROM:
+            digest.update((Path(__file__).with_name(name)).read_bytes())
+        _CODE = digest.hexdigest()[:16]
+    return _CODE
+
+
+def materialise(con) -> Intervals:
+    """Compute the interval table of the store on `con` and write it into the file (``asof_intervals``, with
+    ``asof_build`` holding its fingerprint and code version), replacing an older one. The store builder calls
+    it on the new file before the swap (:data:`foedus.store.build.AFTER_LOAD`)."""
+    import pyarrow as pa
+
+    key = fingerprint(con)
+    built = _assemble(con, key)
+    frame = built.table.assign(_start=built.start, _end=built.end, _rank=built.rank)
+    # text columns as strings (a column with no value yet must not become a number column), NaN as null
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    for i, name in enumerate(schema.names):
+        if frame[name].dtype == object:
+            schema = schema.set(i, pa.field(name, pa.string()))
+    arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    con.register("_foedus_intervals", arrow)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM _foedus_intervals")
+    finally:
+        con.unregister("_foedus_intervals")
+    con.execute(f"CREATE OR REPLACE TABLE {BUILD_TABLE} (fingerprint VARCHAR, code VARCHAR, row_count BIGINT)")
+    con.execute(f"INSERT INTO {BUILD_TABLE} VALUES (?, ?, ?)", [key, code_version(), len(frame)])
+    _remember(key, built)
     return built
+
+
+def load(con, key: str | None = None) -> Intervals | None:
+    """The interval table stored in the file on `con`, or None when there is none or it belongs to another
+    build (fingerprint) or another version of the code."""
+    import duckdb
+
+    key = key if key is not None else fingerprint(con)
+    try:
+        found = con.execute(f"SELECT fingerprint, code, row_count FROM {BUILD_TABLE}").fetchone()
+    except duckdb.CatalogException:
+        return None
+    if found is None or found[0] != key or found[1] != code_version():
+        return None
+    arrow = con.execute(f"SELECT * FROM {TABLE}").to_arrow_table()
+    if arrow.num_rows != found[2]:
+        return None
+    start = arrow.column("_start").to_numpy()
+    end = arrow.column("_end").to_numpy()
+    rank = arrow.column("_rank").to_numpy().astype(np.int8)
+    from_ccode = arrow.column("from_ccode").to_numpy()
+    to_ccode = arrow.column("to_ccode").to_numpy()
+    arrow = arrow.drop_columns(["_start", "_end", "_rank"])
+    try:
+        return Intervals(None, start, end, rank, from_ccode, to_ccode, _Notes(_notes(con)), _register_checked(con),
+                         key, arrow=arrow, stored=True)
+    except ValueError:  # not in (from, to) order: compute it instead
+        return None
 
 
 def clear_cache() -> None:
@@ -575,7 +725,7 @@ PUBLIC_COLUMNS: list[str] | None = None
 def slice_on(iv: Intervals, day: dt.date, index: np.ndarray | None = None, status: str = "any") -> pd.DataFrame:
     """The directed commitments in force on `day` whose tier `status` counts, in the merge's column order."""
     rows = iv.rows_on(day, index, status)
-    frame = iv.table.iloc[rows].reset_index(drop=True)
+    frame = iv.frame(rows)
     if len(frame) and iv.notes.size:
         frame["status_notes"] = iv.notes.on(frame, day)
     return frame
