@@ -13,7 +13,7 @@ const ERAS = [
 ];
 const VIEWS = ["map", "network"];
 const TIERS = ["confirmed", "presumed", "unknown"];  // strongest first
-const TABS = ["state", "dyad", "org", "scenario", "triads", "sanctions"];
+const TABS = ["state", "dyad", "org", "scenario", "triads", "sanctions", "claims", "forecasts"];
 
 const app = {
   on: null, today: null, view: "map",
@@ -22,6 +22,8 @@ const app = {
   map: null,          // the last /api/map answer
   world: null,        // countries (GeoJSON)
   projection: null, path: null,
+  size: [960, 500],   // the map's drawing size in CSS pixels (the SVG viewBox): dots and lines stay legible
+  zoom: { k: 1, x: 0, y: 0 },
   names: new Map(),   // ccode -> {abbr, name}
   located: new Map(), // ccode -> [x, y] on the map
   cy: null, cyLoading: null,
@@ -215,25 +217,118 @@ function svgEl(tag, attrs = {}) {
 async function loadWorld() {
   const topology = await api("vendor/countries-110m.json");
   app.world = topojson.feature(topology, topology.objects.countries);
-  app.projection = d3.geoNaturalEarth1().fitExtent([[6, 6], [954, 494]], { type: "Sphere" });
-  app.path = d3.geoPath(app.projection);
   const svg = $("#map");
-  const base = svgEl("g", { class: "base" });
-  base.appendChild(svgEl("path", { class: "sphere", d: app.path({ type: "Sphere" }) }));
-  const countries = svgEl("g", { class: "countries" });
-  for (const feature of app.world.features) countries.appendChild(svgEl("path", { class: "country", d: app.path(feature) }));
-  base.appendChild(countries);
-  svg.appendChild(base);
-  svg.appendChild(svgEl("g", { id: "arcs" }));
-  svg.appendChild(svgEl("g", { id: "overlay" }));
-  svg.appendChild(svgEl("g", { id: "states" }));
-  svg.appendChild(svgEl("g", { id: "labels" }));
+  const zoomable = svgEl("g", { id: "zoomable" });
+  zoomable.appendChild(svgEl("g", { class: "base", id: "base" }));
+  for (const id of ["arcs", "overlay", "states", "labels"]) zoomable.appendChild(svgEl("g", { id }));
+  svg.appendChild(zoomable);
+  fitMap();
   svg.addEventListener("click", (event) => {
+    if (app.dragged) { app.dragged = false; return; }   // the end of a pan is not a click
     const target = event.target;
     if (target.classList.contains("state")) showState(Number(target.dataset.code));
     else if (target.classList.contains("arc")) showDyad(Number(target.dataset.a), Number(target.dataset.b));
     else clearFocus();
   });
+  installZoom(svg);
+}
+
+/* The projection fitted to the map's own size in CSS pixels (the inhabited world: Antarctica left out), so a
+   phone's 360 px get the whole width and a dot is as many pixels wide on every screen. */
+function fitMap() {
+  const svg = $("#map");
+  const box = svg.getBoundingClientRect();
+  const width = Math.max(Math.round(box.width) || 960, 240), height = Math.max(Math.round(box.height) || 500, 140);
+  app.size = [width, height];
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const land = { type: "FeatureCollection", features: app.world.features.filter((f) => f.id !== "010") };
+  app.projection = d3.geoNaturalEarth1().fitExtent([[4, 4], [width - 4, height - 4]], land);
+  app.path = d3.geoPath(app.projection);
+  const base = $("#base");
+  const countries = svgEl("g", { class: "countries" });
+  for (const feature of app.world.features) countries.appendChild(svgEl("path", { class: "country", d: app.path(feature) }));
+  base.replaceChildren(svgEl("path", { class: "sphere", d: app.path({ type: "Sphere" }) }), countries);
+  document.body.dataset.narrow = width < 600 ? "true" : "false";
+}
+
+/* Zoom and pan without a library: the wheel or the +/− buttons zoom (around the pointer), a drag pans; dots,
+   labels and line widths keep their size on screen. */
+function installZoom(svg) {
+  const clampK = (k) => Math.max(1, Math.min(12, k));
+  const toLocal = (event) => {
+    const box = svg.getBoundingClientRect();
+    return [((event.clientX - box.left) / box.width) * app.size[0], ((event.clientY - box.top) / box.height) * app.size[1]];
+  };
+  svg.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    zoomBy(event.deltaY < 0 ? 1.4 : 1 / 1.4, toLocal(event));
+  }, { passive: false });
+  let start = null;
+  svg.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    start = { at: toLocal(event), x: app.zoom.x, y: app.zoom.y, moved: false, id: event.pointerId };
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (!start || app.zoom.k === 1) return;
+    const [x, y] = toLocal(event);
+    const dx = x - start.at[0], dy = y - start.at[1];
+    if (!start.moved && Math.hypot(dx, dy) < 4) return;
+    if (!start.moved) { start.moved = true; svg.setPointerCapture(start.id); svg.classList.add("panning"); }
+    setZoom(app.zoom.k, start.x + dx, start.y + dy);
+  });
+  const end = () => {
+    if (start && start.moved) { app.dragged = true; svg.classList.remove("panning"); }
+    start = null;
+  };
+  svg.addEventListener("pointerup", end);
+  svg.addEventListener("pointercancel", end);
+  const centre = () => [app.size[0] / 2, app.size[1] / 2];
+  $("#zoom-in").addEventListener("click", () => zoomBy(1.6, centre()));
+  $("#zoom-out").addEventListener("click", () => zoomBy(1 / 1.6, centre()));
+  $("#zoom-reset").addEventListener("click", () => setZoom(1, 0, 0));
+  function zoomBy(factor, [px, py]) {
+    const k = clampK(app.zoom.k * factor);
+    const f = k / app.zoom.k;
+    setZoom(k, px - (px - app.zoom.x) * f, py - (py - app.zoom.y) * f);
+  }
+}
+
+function setZoom(k, x, y) {
+  const [w, h] = app.size;
+  if (k <= 1) { k = 1; x = 0; y = 0; }
+  x = Math.min(0, Math.max(w - w * k, x));  // keep the world on the screen
+  y = Math.min(0, Math.max(h - h * k, y));
+  app.zoom = { k, x, y };
+  $("#zoomable").setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)}) scale(${k.toFixed(3)})`);
+  document.body.dataset.zoom = k.toFixed(2);
+  scaleMarks();
+}
+
+/* Dots and labels drawn at a constant size on screen, whatever the zoom. */
+function scaleMarks() {
+  const k = app.zoom.k;
+  const narrow = app.size[0] < 600;
+  $$("#states .state").forEach((dot) => {
+    const base = dot.dataset.role ? 5 : dot.classList.contains("major") ? (narrow ? 5 : 4) : (narrow ? 3.6 : 2.6);
+    dot.setAttribute("r", (base / Math.sqrt(k)).toFixed(2));
+  });
+  const labels = $("#labels");
+  labels.style.fontSize = `${((narrow ? 10 : 9) / Math.sqrt(k)).toFixed(2)}px`;
+  labels.classList.toggle("all", k >= 2.5);
+}
+
+let resizeTimer = null;
+function onResize() {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (!app.world || $("#view-map").hidden) return;
+    const box = $("#map").getBoundingClientRect();
+    if (Math.abs(box.width - app.size[0]) < 2 && Math.abs(box.height - app.size[1]) < 2) return;
+    fitMap();
+    if (app.map) drawMap(app.map);
+    setZoom(1, 0, 0);
+    if (app.scenario && activeTab() === "scenario") markScenario(app.scenario);
+  }, 200);
 }
 
 function drawMap(answer) {
@@ -252,8 +347,9 @@ function drawMap(answer) {
     title.textContent = `${s.name} (${s.abbr}) — ${s.capital || "capital unknown"}${s.capital_carried ? " (last capital in the COW capitals list)" : ""}; ${s.partners} partner(s)`;
     dot.appendChild(title);
     stateNodes.push(dot);
-    if (s.major) {
-      const label = svgEl("text", { class: "label", x: (xy[0] + 5).toFixed(1), y: (xy[1] + 3).toFixed(1), "data-code": s.code });
+    if (s.major || s.partners) {
+      const label = svgEl("text", { class: `label${s.major ? " major" : ""}`, x: (xy[0] + 4).toFixed(1), y: (xy[1] + 3).toFixed(1),
+                                    "data-code": s.code });
       label.textContent = s.abbr;
       labelNodes.push(label);
     }
@@ -273,6 +369,7 @@ function drawMap(answer) {
   arcs.replaceChildren(...arcNodes);
   labels.replaceChildren(...labelNodes);
   $("#overlay").replaceChildren();
+  scaleMarks();
 }
 
 let lngLatIndex = null;
@@ -392,6 +489,7 @@ function openTab(tab) {
   if (leaving === "scenario" && tab !== "scenario") unmarkScenario();
   if (tab === "scenario" && app.scenario) markScenario(app.scenario);
   if (tab === "triads") loadTriads();
+  if (tab === "forecasts" && window.foedusPlots) window.foedusPlots.loadForecasts();
 }
 
 function activeTab() {
@@ -450,7 +548,9 @@ function graphStyle() {
     { selector: "node", style: {
       "width": "data(size)", "height": "data(size)", "background-color": "#9aa4b2", "label": "data(abbr)",
       "font-size": 9, "color": "#2b3340", "text-valign": "center", "text-halign": "right", "text-margin-x": 2,
-      "min-zoomed-font-size": 7, "border-width": 0, "text-outline-color": "#fff", "text-outline-width": 2 } },
+      "min-zoomed-font-size": 8, "border-width": 0, "text-outline-color": "#fff", "text-outline-width": 2,
+      "text-wrap": "none", "text-max-width": 60 } },
+    { selector: "node[!tied]", style: { "label": "", "width": 5, "height": 5 } },
     { selector: "node[?tied]", style: { "background-color": "#4a5568" } },
     { selector: "node[?major]", style: { "font-weight": "bold", "font-size": 11, "border-width": 2, "border-color": "#1d2430" } },
     { selector: "edge", style: {
@@ -488,13 +588,28 @@ function networkElements(answer) {
   return nodes.concat(edges);
 }
 
+/* Force-directed (cytoscape's cose), started from the capitals' positions so the picture keeps its geography,
+   with only the defence and offence ties pulling: allies gather, the non-aggression and consultation mesh
+   does not collapse the world into one ball. Labels count in the node sizes, so they do not overlap nodes. */
+function layoutNetwork(cy) {
+  const strong = cy.edges().filter((e) => e.data("strongest") === "defense" || e.data("strongest") === "offense");
+  const t0 = performance.now();
+  cy.nodes().union(strong).layout({
+    name: "cose", animate: false, randomize: false, fit: true, padding: 20, nodeDimensionsIncludeLabels: true,
+    numIter: 400, initialTemp: 60, coolingFactor: 0.95, gravity: 0.4, nestingFactor: 1,
+    idealEdgeLength: (edge) => (edge.data("tier") === "confirmed" ? 36 : 48),
+    edgeElasticity: () => 60, nodeRepulsion: () => 9000, nodeOverlap: 12, componentSpacing: 60,
+  }).run();
+  document.body.dataset.layoutMs = String(Math.round(performance.now() - t0));
+  document.body.dataset.layout = "cose";
+}
+
 async function drawNetwork(ticket) {
   const cy = await ensureCy();
   if (ticket !== app.request || !app.map) return;
-  const first = cy.elements().length === 0;
   cy.batch(() => { cy.elements().remove(); cy.add(networkElements(app.map)); });
   cy.resize();
-  if (first) cy.fit(undefined, 20);
+  layoutNetwork(cy);
   if (app.scenario && activeTab() === "scenario") markScenario(app.scenario);
 }
 
@@ -744,18 +859,50 @@ async function showOrg(query, switchTab = true) {
 
 function list(text) { return text.split(",").map((s) => s.trim()).filter(Boolean); }
 
-async function runScenario(event) {
-  event.preventDefault();
-  const form = event.target;
-  const out = $("#scenario-result");
+/* The request body the form describes; `suppose`: the ticked suppositions (false: none, for a baseline). */
+function scenarioBody(form, suppose = true) {
   const body = {
     attackers: list(form.attackers.value), targets: list(form.targets.value),
     on: form.on.value || app.on, rounds: Number(form.rounds.value || 1), mode: form.mode.value,
   };
-  if (form.montecarlo.checked) Object.assign(body, { reliability: Number(form.reliability.value), draws: 10000 });
+  const supporters = list(form.supporters.value);
+  if (supporters.length) body.supporters = supporters;
+  const supposed = suppose ? checkedSuppositions() : [];
+  if (supposed.length) body.suppose = supposed;
+  if (form.montecarlo.checked) {
+    body.reliability = form.reliability_kind.value === "model" ? "model" : Number(form.reliability.value);
+    body.draws = 10000;
+  }
+  return body;
+}
+
+async function postScenario(body) {
+  try {
+    return await api("api/scenario", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  } catch (error) {
+    // feature detection: a server without the fitted joining model refuses reliability "model"
+    if (body.reliability === "model" && error.status === 422 && error.body && error.body.parameter === "reliability") {
+      const option = $('#scenario-form select[name=reliability_kind] option[value=model]');
+      if (option) { option.disabled = true; option.textContent = "the joining model (not on this server)"; }
+      $("#scenario-form").reliability_kind.value = "fixed";
+      const err = new Error(`This server's scenario engine does not take the joining model yet (${error.message}). `
+        + "Choose a fixed probability, or ask without Monte Carlo.");
+      err.status = 422;
+      throw err;
+    }
+    throw error;
+  }
+}
+
+async function runScenario(event) {
+  event.preventDefault();
+  const form = $("#scenario-form");
+  const out = $("#scenario-result");
+  const body = scenarioBody(form);
   out.innerHTML = '<p class="muted">Running…</p>';
   try {
-    const result = await api("api/scenario", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const result = await postScenario(body);
+    result.supposed = body.suppose || [];
     app.scenario = result;
     if (result.on !== app.on) { setDate(result.on); writeUrl(); await loadView(); }
     renderScenario(result);
@@ -764,9 +911,29 @@ async function runScenario(event) {
   }
 }
 
+function sideParties(result, side) { return result[side].map((p) => esc(p.name)).join(", "); }
+
+function scenarioNotes(result) {
+  const notes = result.notes || [];
+  if (!notes.length) return "";
+  const first = notes.slice(0, 2).map((n) => `<li>${esc(n)}</li>`).join("");
+  const rest = notes.slice(2).map((n) => `<li>${esc(n)}</li>`).join("");
+  return `<h3>Notes</h3><ul class="notes" id="scenario-notes">${first}</ul>${rest
+    ? `<details><summary>${notes.length - 2} more note(s)</summary><ul class="notes">${rest}</ul></details>` : ""}`;
+}
+
+function supportersHtml(result) {
+  const supporters = result.supporters || [];
+  if (!supporters.length) return "";
+  const items = supporters.map((p) => `<div class="outcome supporter" data-ccode="${p.ccode}">
+      <span class="who">${esc(p.name)}</span> <span class="tag status-supporter">supporter, not a belligerent</span>
+      <span class="muted">supports the ${esc(p.supports)} side</span>
+      <ul class="explanation">${(p.findings || []).map((f) => `<li>${esc(f)}</li>`).join("")}</ul></div>`).join("");
+  return `<h3>Supporters (checked against each pledge's wording)</h3><div id="supporters">${items}</div>`;
+}
+
 function renderScenario(result) {
   const out = $("#scenario-result");
-  const parties = (side) => result[side].map((p) => esc(p.name)).join(", ");
   const joiners = result.states.filter((s) => s.joins && s.status !== "conflicted");
   const capability = (side) => {
     const info = result.sides[side];
@@ -785,19 +952,105 @@ function renderScenario(result) {
     const bar = (p, cls) => `<div class="bar-track"><div class="bar-fill ${cls}" style="width:${(100 * p).toFixed(1)}%"></div></div>`;
     const rows = m.states.slice(0, 12).map((s) => `<div class="bar-row"><span>${esc(s.name)}</span>${bar(s.p_join_target, "")}<span>${(100 * s.p_join_target).toFixed(1)}%</span></div>
       ${s.p_join_attacker > 0 ? `<div class="bar-row"><span class="muted">… attacker side</span>${bar(s.p_join_attacker, "attacker")}<span>${(100 * s.p_join_attacker).toFixed(1)}%</span></div>` : ""}`).join("");
-    mc = `<h3>Monte Carlo (${m.draws} draws, reliability ${m.reliability.defense})</h3>
-      <p>Coalition size — ${size("attacker")}; ${size("target")}</p><p class="muted">Probability of joining the target side:</p>${rows}
-      <p class="source">${esc(m.reliability_source)}</p>`;
+    const reliability = m.reliability && typeof m.reliability === "object" && "defense" in m.reliability
+      ? `reliability ${m.reliability.defense}` : `reliability ${esc(typeof m.reliability === "object" ? JSON.stringify(m.reliability) : m.reliability)}`;
+    const why = m.states.filter((s) => s.explanation || s.why).slice(0, 12)
+      .map((s) => `<li><b>${esc(s.name)}</b>: ${esc(s.explanation || s.why)}</li>`).join("");
+    mc = `<h3>Monte Carlo (${m.draws} draws, ${reliability})</h3>
+      <p>Coalition size — ${size("attacker")}; ${size("target")}</p>
+      <div id="mc-chart" class="chart" role="img" aria-label="Probability of joining each side, by state"></div>
+      <details id="mc-table"><summary>The same as a list</summary>${rows}</details>
+      ${why ? `<h3>The model's explanation</h3><ul id="mc-why">${why}</ul>` : ""}
+      <p class="source">${esc(m.reliability_source || m.model_source || "")}</p>`;
   }
   const unknown = result.unknown.length
     ? `<p class="warn">${result.unknown.length} commitment(s) toward the parties were in force when their dataset ends and are not counted (later status unknown).</p>` : "";
-  out.innerHTML = `<h2>${parties("attackers")} attacks ${parties("targets")}</h2>
+  const supposed = (result.supposed || []).length
+    ? `<p class="hypothetical" id="supposed-banner">HYPOTHETICAL — supposing: ${result.supposed.map(esc).join("; ")}</p>` : "";
+  out.innerHTML = `${supposed}<h2>${sideParties(result, "attackers")} attacks ${sideParties(result, "targets")}</h2>
     <p class="muted">${esc(result.on)} — mode ${esc(result.mode)}, ${result.rounds} round(s).
     <b id="joiner-count">${joiners.length}</b> state(s) join; marked on the map and the network.</p>
+    ${result.warning ? `<p class="warn">${esc(result.warning)}</p>` : ""}
     ${capability("attacker")}${capability("target")}
-    <h3>Who must act, and why</h3>${outcomes || '<p class="muted">No state has a commitment toward the parties.</p>'}
+    <h3>Who must act, and why</h3><div id="outcomes">${outcomes || '<p class="muted">No state has a commitment toward the parties.</p>'}</div>
+    ${supportersHtml(result)}${scenarioNotes(result)}
     ${unknown}${mc}`;
   markScenario(result);
+  if (result.monte_carlo && window.foedusPlots) window.foedusPlots.monteCarlo($("#mc-chart"), result.monte_carlo);
+}
+
+/* Baseline and supposed world side by side: the same request asked twice, without and with the ticked
+   suppositions; the states whose status differs first. */
+async function compareScenario() {
+  const form = $("#scenario-form");
+  const out = $("#scenario-result");
+  if (!form.reportValidity()) return;
+  const supposed = checkedSuppositions();
+  if (!supposed.length) { showError(out, new Error("Tick at least one supposition to compare (or add one).")); return; }
+  out.innerHTML = '<p class="muted">Running both worlds…</p>';
+  try {
+    const [base, what] = await Promise.all([postScenario(scenarioBody(form, false)), postScenario(scenarioBody(form, true))]);
+    what.supposed = supposed;
+    app.scenario = what;
+    if (what.on !== app.on) { setDate(what.on); writeUrl(); await loadView(); }
+    const byCode = (r) => new Map(r.states.map((s) => [s.ccode, s]));
+    const b = byCode(base), w = byCode(what);
+    const codes = [...new Set([...b.keys(), ...w.keys()])];
+    const cell = (s) => s ? `<span class="tag status-${esc(s.status)}">${esc(s.status)}</span> <span class="muted">${esc(s.side)}${s.joins ? ", joins" : ""}</span>` : '<span class="muted">—</span>';
+    const differs = (c) => { const x = b.get(c), y = w.get(c); return !x || !y || x.status !== y.status || x.side !== y.side || x.joins !== y.joins; };
+    codes.sort((x, y) => Number(differs(y)) - Number(differs(x)) || (w.get(x) || b.get(x)).name.localeCompare((w.get(y) || b.get(y)).name));
+    const obliged = (r) => r.states.filter((s) => s.joins && s.status !== "conflicted").length;
+    const delta = obliged(what) - obliged(base);
+    const rows = codes.map((c) => `<tr class="${differs(c) ? "changed" : ""}" data-ccode="${c}"><td>${esc((w.get(c) || b.get(c)).name)}</td>
+      <td>${cell(b.get(c))}</td><td>${cell(w.get(c))}</td></tr>`).join("");
+    const changed = codes.filter(differs).length;
+    out.innerHTML = `<p class="hypothetical" id="supposed-banner">HYPOTHETICAL — supposing: ${supposed.map(esc).join("; ")}</p>
+      <h2>${sideParties(what, "attackers")} attacks ${sideParties(what, "targets")}: the two worlds</h2>
+      <p id="compare-summary"><b>${Math.abs(delta)} ${delta >= 0 ? "more" : "fewer"}</b> state(s) obliged to join with the suppositions
+      (${obliged(base)} without, ${obliged(what)} with); ${changed} state(s) change. The map shows the supposed world.</p>
+      <table id="compare"><thead><tr><th>state</th><th>without (the record)</th><th>with the suppositions</th></tr></thead><tbody>${rows}</tbody></table>
+      ${scenarioNotes(what)}`;
+    markScenario(what);
+  } catch (error) {
+    showError(out, error);
+  }
+}
+
+/* ------------------------------------------------------------------ suppositions (what-if) */
+
+const SUPPOSITIONS = ["PRK joins CSTO from 2025-01-01", "defense RUS CHN from 2026-01-01", "ARM leaves CSTO 2026-01-01"];
+
+function addSupposition(text, checked = false) {
+  text = text.trim();
+  if (!text) return;
+  const box = $("#suppose-list");
+  const existing = [...box.querySelectorAll("input")].find((i) => i.value === text);
+  if (existing) { existing.checked = checked || existing.checked; return; }
+  const li = document.createElement("li");
+  const id = `suppose-${box.children.length}`;
+  li.innerHTML = `<input type="checkbox" id="${id}" value="${esc(text)}"${checked ? " checked" : ""}> <label for="${id}">${esc(text)}</label>`;
+  box.appendChild(li);
+}
+
+function checkedSuppositions() { return $$("#suppose-list input:checked").map((i) => i.value); }
+
+function scenarioExample(kind) {
+  const form = $("#scenario-form");
+  $$("#suppose-list input").forEach((i) => { i.checked = false; });
+  form.supporters.value = "";
+  form.rounds.value = "1";
+  if (kind === "supporters") {
+    form.attackers.value = "Ukraine"; form.targets.value = "Russia"; form.supporters.value = "USA, GBR";
+    form.on.value = "2025-01-01";
+    runScenario(new Event("submit"));
+  } else if (kind === "nato") {
+    form.attackers.value = "NATO"; form.targets.value = "Russia"; form.on.value = "2025-01-01";
+    runScenario(new Event("submit"));
+  } else if (kind === "csto") {
+    form.attackers.value = "USA"; form.targets.value = "North Korea"; form.on.value = "2025-06-01";
+    addSupposition(SUPPOSITIONS[0], true);
+    compareScenario();
+  }
 }
 
 function scenarioMarks(result) {
@@ -820,9 +1073,10 @@ function markScenario(result) {
   const marks = scenarioMarks(result);
   for (const [code, cls] of marks) {
     const dot = document.getElementById(`state-${code}`);
-    if (dot) { dot.classList.add(cls); dot.setAttribute("r", "5"); }
+    if (dot) { dot.classList.add(cls); dot.dataset.role = cls; }
     if (app.cy) app.cy.getElementById(String(code)).addClass(cls);
   }
+  scaleMarks();
   focusOn([...marks.keys()]);
   $("#role-legend").classList.add("shown");
   setStatus(`Scenario on ${result.on}: ${marks.size} states marked`);
@@ -831,9 +1085,10 @@ function markScenario(result) {
 
 function unmarkScenario(resetStatus = true) {
   for (const cls of ROLES) {
-    $$(`#states .state.${cls}`).forEach((dot) => { dot.classList.remove(cls); dot.setAttribute("r", dot.classList.contains("major") ? "4" : "2.6"); });
+    $$(`#states .state.${cls}`).forEach((dot) => { dot.classList.remove(cls); delete dot.dataset.role; });
     if (app.cy) app.cy.nodes(`.${cls}`).removeClass(cls);
   }
+  scaleMarks();
   $("#role-legend").classList.remove("shown");
   if (resetStatus && document.body.dataset.scenario === "shown") {
     clearFocus();
@@ -938,6 +1193,8 @@ async function loadNames() {
     $("#state-names").innerHTML = found.states.map((s) => `<option value="${esc(s.name)}">${esc(s.abbr)} ${s.ccode}</option>`).join("");
     const orgs = ["NATO", "CSTO", "SCO", "BRICS", "Arab League", "Rio Treaty", "ANZUS", "atop:3440"];
     $("#search-names").innerHTML = $("#state-names").innerHTML + orgs.map((o) => `<option value="${esc(o)}">organization or treaty</option>`).join("");
+    $("#actor-names").innerHTML = orgs.filter((o) => !o.includes(":")).map((o) => `<option value="${esc(o)}">organization: its members on the date</option>`).join("")
+      + $("#state-names").innerHTML;
     found.states.forEach((s) => { if (!app.names.has(s.ccode)) app.names.set(s.ccode, { abbr: s.abbr, name: s.name }); });
   } catch (_) { /* autocomplete is a convenience */ }
 }
@@ -963,6 +1220,13 @@ async function start() {
   $("#scenario-form").addEventListener("submit", runScenario);
   $("#sanctions-form").addEventListener("submit", checkShipment);
   $("#permitted-button").addEventListener("click", showPermitted);
+  $("#compare-button").addEventListener("click", compareScenario);
+  $$(".examples button[data-example]").forEach((b) => b.addEventListener("click", () => scenarioExample(b.dataset.example)));
+  SUPPOSITIONS.forEach((text) => addSupposition(text));
+  const addNew = () => { addSupposition($("#suppose-new").value, true); $("#suppose-new").value = ""; };
+  $("#suppose-add").addEventListener("click", addNew);
+  $("#suppose-new").addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); addNew(); } });
+  window.addEventListener("resize", onResize);
   document.addEventListener("keydown", (event) => {   // , and . step a year when no field has the focus
     const field = event.target.closest && event.target.closest("input, select, textarea");
     if (field) return;
