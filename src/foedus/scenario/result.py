@@ -64,6 +64,7 @@ class MonteCarloResult(Record):
     reliability_source: str
     coalition_size: dict[str, Distribution]
     states: list[JoinProbability]
+    model: dict | None = None  # reliability 'model': the joining model (kind, file, fit size, data versions)
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json")
