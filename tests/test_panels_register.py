@@ -1,4 +1,4 @@
-"""add_register_alliance: ATOP within coverage, the register-confirmed merged view after it (1 or NA)."""
+"""add_register_alliance: ATOP within coverage, the merged view after it (1 where the status counts, else NA)."""
 
 from __future__ import annotations
 
@@ -44,11 +44,16 @@ def test_china_dprk_confirmed_and_russia_china(extended):
     assert russia_china.alliance_consul == 1 and pd.isna(russia_china.alliance_defense)
 
 
-def test_unknown_after_coverage_is_na_never_zero(extended):
-    cuba = row(extended, 40, 731, 2020)  # ATOP 3975, not in the register
-    assert all(pd.isna(cuba[c]) for c in COLUMNS)
-    later = extended[extended.year > 2016]
-    assert not (later[COLUMNS] == 0).any().any()
+def test_uncounted_after_coverage_is_na_never_zero(real_store, panel, extended):
+    # ATOP 3975 (Cuba-DPRK 1986), not in the register: presumed in force after 2016 (counted by the default,
+    # as by every command), not confirmed; its 20-year term ran to 2026-03-11.
+    assert row(extended, 40, 731, 2020).alliance_defense == 1
+    confirmed = add_register_alliance(panel, real_store, status="confirmed")
+    assert all(pd.isna(row(confirmed, 40, 731, 2020)[c]) for c in COLUMNS)
+    for frame in (extended, confirmed):
+        later = frame[frame.year > 2016]
+        assert not (later[COLUMNS] == 0).any().any()
+    assert (confirmed[COLUMNS] == 1).sum().sum() < (extended[COLUMNS] == 1).sum().sum()
 
 
 def test_equal_to_atop_within_coverage(real_store, panel, extended):
@@ -137,8 +142,7 @@ def test_the_interval_table_equals_the_merged_view_on_every_reading_date(real_st
     later = list(range(2017, 2026))
     confirmed = {}
     for day in reading_dates(real_store, later):
-        frame = directed_commitments(real_store, day)
-        frame = frame[frame.status == "in_force"]
+        frame = directed_commitments(real_store, day)  # the default status, as the panel's
         for row in frame.itertuples():
             for column, obligation in zip(COLUMNS, ["defense", "offense", "neutrality", "nonaggression",
                                                     "consultation"], strict=True):

@@ -14,12 +14,14 @@ import typer
 from foedus.cli.common import (
     DbOption,
     JsonOption,
+    StatusOption,
     SupposeFileOption,
     SupposeOption,
     console,
     errors,
     fail,
     print_json,
+    status_option,
     store,
 )
 from foedus.errors import BadInputError
@@ -99,9 +101,11 @@ def dyad_years(
     as_json: bool = JsonOption,
     suppose: list[str] = SupposeOption,
     suppose_file: str = SupposeFileOption,
+    status: str = StatusOption,
 ) -> None:
     """Dyad-years: pairs of states that are both system members on at least one common day of the year."""
-    arguments = {"system": system, "directed": directed, "through": through, "since": since, "add": add}
+    arguments = {"system": system, "directed": directed, "through": through, "since": since, "add": add,
+                 "status": status_option(status)}
     _build("dyad-years", arguments, out, db, as_json, suppose, suppose_file)
 
 
@@ -116,9 +120,10 @@ def state_years(
     as_json: bool = JsonOption,
     suppose: list[str] = SupposeOption,
     suppose_file: str = SupposeFileOption,
+    status: str = StatusOption,
 ) -> None:
     """State-years: states that are system members at some point of the year."""
-    arguments = {"system": system, "through": through, "since": since, "add": add}
+    arguments = {"system": system, "through": through, "since": since, "add": add, "status": status_option(status)}
     _build("state-years", arguments, out, db, as_json, suppose, suppose_file)
 
 

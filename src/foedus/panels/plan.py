@@ -47,10 +47,11 @@ class PanelRequest:
     through: int | None = None
     since: int | None = None
     add: tuple[str, ...] = ()
+    status: str = "presumed"  # which commitments the register columns count past ATOP's coverage
 
     def to_json(self) -> dict:
         payload = {"kind": self.kind, "system": self.system, "through": self.through, "since": self.since,
-                   "add": list(self.add)}
+                   "add": list(self.add), "status": self.status}
         if self.kind == "dyad-years":
             payload["directed"] = self.directed
         return payload
@@ -63,8 +64,13 @@ def panel_request(
     through: int | None = None,
     since: int | None = None,
     add: str | Iterable[str] | None = (),
+    status: str | None = None,
 ) -> PanelRequest:
-    """Check a request: kind, system, the years and the steps (COW panels only: the steps join on COW codes)."""
+    """Check a request: kind, system, the years, the steps (COW panels only: the steps join on COW codes) and
+    the status rule of the register columns (confirmed, presumed — the default of every command — or any)."""
+    from foedus.query.intervals import check_status
+
+    status = check_status(status)
     kind = str(kind).lower().replace("_", "-")
     if kind not in KINDS:
         raise BadInputError("kind", f"must be {' or '.join(KINDS)}, not {kind!r}")
@@ -81,7 +87,7 @@ def panel_request(
     if since is not None and through is not None and int(since) > int(through):
         raise BadInputError("since", f"{since} is after through={through}")
     return PanelRequest(kind, key, bool(directed), None if through is None else int(through),
-                        None if since is None else int(since), steps)
+                        None if since is None else int(since), steps, status)
 
 
 @dataclass
@@ -181,7 +187,7 @@ def build_panel(
         for name in request.add:
             tell(name)
             if name == "register":
-                done[name] = _step(name)(base, db, atop=done.get("atop"))
+                done[name] = _step(name)(base, db, atop=done.get("atop"), status=request.status)
             else:
                 done[name] = _step(name)(base, db)
     return PanelResult(request, assemble(base, list(done.values())))

@@ -75,16 +75,21 @@ def _years(days: np.ndarray) -> np.ndarray:
         np.int64) + 1970
 
 
-def _confirmed(db, first: int, last: int) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Directed obligations known to be in force (register-backed) on some day of years `first` … `last`,
-    as year ranges (from, to, first_year, last_year, obligations), and the register entries behind them."""
-    from foedus.query.intervals import build
+def _confirmed(db, first: int, last: int, status: str | None = None) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Directed obligations counted under `status` (the one rule of every command: 'confirmed', 'presumed' —
+    the default — or 'any') on some day of years `first` … `last`, as year ranges (from, to, first_year,
+    last_year, obligations), and the register entries behind them."""
+    from foedus.query.intervals import build, check_status
 
     merged = build(db)
     table = merged.table
     low = (dt.date(first, 1, 1) - dt.date(1970, 1, 1)).days
     high = (dt.date(last + 1, 1, 1) - dt.date(1970, 1, 1)).days
-    keep = (table["status"].to_numpy() == "in_force") & (merged.start < high) & (merged.end > low)
+    status = check_status(status)
+    tier = table["tier"].to_numpy()
+    counted = np.ones(len(table), bool) if status == "any" else (
+        tier == "confirmed" if status == "confirmed" else tier != "unknown")
+    keep = counted & (merged.start < high) & (merged.end > low)
     for side in ("from_ccode", "to_ccode"):  # codes a panel can carry
         codes = table[side].to_numpy()
         keep &= (codes >= 0) & (codes < KEY_BASE)
@@ -101,13 +106,16 @@ def _confirmed(db, first: int, last: int) -> tuple[dict[str, np.ndarray], list[s
     return ranges, sorted(entries)
 
 
-def add_register_alliance(df: pd.DataFrame, con=None, directed: bool | None = None) -> pd.DataFrame:
+def add_register_alliance(df: pd.DataFrame, con=None, directed: bool | None = None,
+                          status: str | None = None) -> pd.DataFrame:
     """A new frame: a COW state-year or dyad-year frame with `alliance_*` columns: ATOP within its
-    coverage, the register-confirmed merged view after it (1 or NA)."""
-    return with_added(df, register_added(df, con, directed))
+    coverage, the merged view after it (1 where a commitment `status` counts — confirmed and presumed by
+    default, as in every command — else NA)."""
+    return with_added(df, register_added(df, con, directed, status=status))
 
 
-def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, atop: Added | None = None) -> Added:
+def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, atop: Added | None = None,
+                   status: str | None = None) -> Added:
     """The `alliance_*` columns of `df`'s rows; `atop`: the ATOP columns already computed for them."""
     kind = cow_kind(df, "add_register_alliance")
     columns = alliance_columns(PREFIX)
@@ -121,7 +129,7 @@ def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, ato
         after = years > coverage_year
         rows = np.flatnonzero(after)  # only the years past ATOP's coverage are looked up
         if len(rows):
-            table, entries = _confirmed(db, coverage_year + 1, int(years[rows].max()))
+            table, entries = _confirmed(db, coverage_year + 1, int(years[rows].max()), status)
         else:
             table, entries = {c: np.array([], dtype=np.int64) for c in _RANGE_COLUMNS}, []
         register = db.execute("SELECT version, file FROM imports WHERE dataset = 'register'").fetchone()
