@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from foedus.dates import parse_date
+from foedus.errors import BadInputError
 from foedus.naming import StateNames
 from foedus.network.blocs import bloc_history, bloc_sizes
 from foedus.network.snapshot import RANK, commitment_graph, coverage, coverage_text, parse_types
@@ -46,7 +47,7 @@ _region = region
 def _check_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
-        raise ValueError(f"{path}: figures are written as .png or .svg")
+        raise BadInputError("", f"{path}: figures are written as .png or .svg")
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -73,7 +74,7 @@ def stable_layout(con, graphs: Sequence[nx.Graph] = (), kind: str = "ring", seed
     if kind == "ring":
         return ring
     if kind != "spring":
-        raise ValueError(f"unknown layout '{kind}'; use ring or spring")
+        raise BadInputError("", f"unknown layout '{kind}'; use ring or spring")
     union = nx.Graph()
     for graph in graphs:
         union.add_nodes_from(graph.nodes)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.dates import parse_date
+from foedus.errors import BadInputError
 from foedus.naming import StateNames
 from foedus.query import directed_commitments
 from foedus.query.capability import cinc_scores, major_powers, parse_types, system_members  # noqa: F401 (re-exported)
@@ -329,7 +330,7 @@ def write_graph(graph: nx.Graph, path: str | Path, fmt: str | None = None) -> Pa
     path = Path(path)
     fmt = fmt or EXPORT_FORMATS.get(path.suffix.lower())
     if fmt not in EXPORT_FORMATS.values():
-        raise ValueError(f"cannot tell the export format of {path}; use one of {', '.join(EXPORT_FORMATS)}")
+        raise BadInputError("", f"cannot tell the export format of {path}; use one of {', '.join(EXPORT_FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
         nx.write_graphml(flat_graph(graph), path)

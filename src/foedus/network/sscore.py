@@ -31,6 +31,7 @@ import pandas as pd
 from scipy.spatial.distance import cdist
 
 from foedus.dates import parse_date
+from foedus.errors import BadInputError
 from foedus.network.snapshot import LEVEL, cinc_scores, commitments_on, coverage_text, system_members
 from foedus.query.intervals import check_status
 
@@ -67,7 +68,7 @@ def weights(con, codes: np.ndarray, year: int, weighted: bool) -> tuple[np.ndarr
         return np.ones(len(codes)), None
     cinc, used = cinc_scores(con, year)
     if used is None:
-        raise ValueError(f"no NMC capability data for {year} or earlier: capability-weighted S is unavailable")
+        raise BadInputError("", f"no NMC capability data for {year} or earlier: capability-weighted S is unavailable")
     return np.array([cinc.get(int(c), 0.0) for c in codes]), used
 
 

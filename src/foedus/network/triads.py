@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from foedus.errors import BadInputError
 from foedus.network.snapshot import _BIT, LEVEL, RANK, _from_bits, best_tier, commitment_graph
 
 KINDS = ("closed", "open", "one_defense", "no_defense")
@@ -340,7 +341,7 @@ def classify(graph: nx.DiGraph, members: Iterable[int]) -> Triad:
     """The triad of exactly three states, whatever its kind (closed, open, one_defense, no_defense)."""
     codes = sorted({int(c) for c in members})
     if len(codes) != 3:
-        raise ValueError(f"a triad needs three different states, got {codes}")
+        raise BadInputError("", f"a triad needs three different states, got {codes}")
     graph = _with_nodes(graph, codes)
     return _classify(_Matrices(graph), codes, _labels(graph), {})
 
@@ -361,7 +362,7 @@ def find_triads(
     labels = _labels(graph)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        raise ValueError(f"unknown triad kind(s) {unknown}; choose from {', '.join(KINDS)}")
+        raise BadInputError("", f"unknown triad kind(s) {unknown}; choose from {', '.join(KINDS)}")
     wanted = sorted({int(c) for c in among}) if among is not None else None
     if wanted is not None and len(wanted) >= 3:
         graph = _with_nodes(graph, wanted)
