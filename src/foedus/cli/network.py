@@ -26,7 +26,7 @@ from foedus.cli.common import (
     status_option,
     store,
 )
-from foedus.cli.queries import _resolve, show_notes, state_names
+from foedus.cli.queries import TypesOption, _resolve, show_notes, state_names
 from foedus.dates import parse_date
 from foedus.errors import BadInputError
 from foedus.source import source_text
@@ -34,8 +34,6 @@ from foedus.source import source_text
 if TYPE_CHECKING:
     from foedus.naming import StateNames
 
-TypesOption = typer.Option(None, "--types", help="Obligation types, comma-separated (default: all): "
-                                                  "defense,offense,neutrality,nonaggression,consultation")
 
 
 def parse_obligation_types(text, parameter: str):
