@@ -592,13 +592,14 @@ function networkElements(answer) {
    with only the defence and offence ties pulling: allies gather, the non-aggression and consultation mesh
    does not collapse the world into one ball. Labels count in the node sizes, so they do not overlap nodes. */
 function layoutNetwork(cy) {
-  const strong = cy.edges().filter((e) => e.data("strongest") === "defense" || e.data("strongest") === "offense");
+  const strong = (e) => e.data("strongest") === "defense" || e.data("strongest") === "offense";
   const t0 = performance.now();
-  cy.nodes().union(strong).layout({
+  // every edge keeps the graph one component (cose packs separate components in a grid); the weak ones barely pull
+  cy.layout({
     name: "cose", animate: false, randomize: false, fit: true, padding: 20, nodeDimensionsIncludeLabels: true,
-    numIter: 400, initialTemp: 60, coolingFactor: 0.95, gravity: 0.4, nestingFactor: 1,
-    idealEdgeLength: (edge) => (edge.data("tier") === "confirmed" ? 36 : 48),
-    edgeElasticity: () => 60, nodeRepulsion: () => 9000, nodeOverlap: 12, componentSpacing: 60,
+    numIter: 300, initialTemp: 60, coolingFactor: 0.95, gravity: 0.6, nestingFactor: 1,
+    idealEdgeLength: (edge) => (strong(edge) ? 30 : 160),
+    edgeElasticity: (edge) => (strong(edge) ? 50 : 4000), nodeRepulsion: () => 8000, nodeOverlap: 12,
   }).run();
   document.body.dataset.layoutMs = String(Math.round(performance.now() - t0));
   document.body.dataset.layout = "cose";
