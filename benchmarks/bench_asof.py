@@ -1,9 +1,12 @@
 """Uncached as-of answers in process (issue 13.1): dyad, obligations and a network view's commitments.
 
 Random pairs of states and random dates 1816–2026, every date different (no answer cache can help); the
-interval table (`foedus.query.intervals`) is built once per store build, and its build time is printed
-separately. Targets: dyad <= 5 ms, obligations <= 10 ms, directed_commitments (network view) <= 50 ms.
-Also prints the per-date SQL merge the table replaces, for comparison.
+interval table (`foedus.query.intervals`) is computed once per store build and stored in the file
+(`materialise`); the time to read it back (what every fresh process pays) and the time to compute it (a store
+without it: in-memory, a supposed world) are printed separately, wall and CPU. Targets: dyad <= 5 ms,
+obligations <= 10 ms, directed_commitments (network view) <= 50 ms (p95 wall; the CPU median is printed beside
+it, since on a loaded machine the wall time includes waiting for a core). Also prints the per-date SQL merge the
+table replaces, for comparison.
 
     .venv/bin/python benchmarks/bench_asof.py [--db PATH] [--n 200] [--seed 1]
 """
@@ -27,24 +30,28 @@ def _dates(rng: random.Random, n: int) -> list[dt.date]:
     return [dt.date.fromordinal(rng.randint(first, last)) for _ in range(n)]
 
 
-def _time(fn, args_list) -> list[float]:
+def _time(fn, args_list) -> list[tuple[float, float]]:
+    """(wall ms, CPU ms) of each call."""
     out = []
     for args in args_list:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn(*args)
-        out.append((time.perf_counter() - start) * 1000)
+        out.append(((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000))
     return out
 
 
-def _line(name: str, times: list[float]) -> str:
-    times = sorted(times)
+def _line(name: str, runs: list[tuple[float, float]]) -> str:
+    times = sorted(w for w, _ in runs)
     p95 = times[int(0.95 * (len(times) - 1))]
     median = statistics.median(times)
+    cpu = statistics.median(c for _, c in runs)
     target = TARGETS_MS.get(name)
     verdict = ""
     if target is not None:
         verdict = "  target met" if p95 <= target else f"  MISSES {target} ms by {p95 - target:.1f}"
-    return f"{name:<24} median {median:7.2f} ms   p95 {p95:7.2f} ms   (n={len(times)}){verdict}"
+        verdict += f" (CPU median {'within' if cpu <= target else 'over'})"
+    return (f"{name:<24} median {median:7.2f} ms   p95 {p95:7.2f} ms   CPU median {cpu:7.2f} ms   "
+            f"(n={len(times)}){verdict}")
 
 
 def main() -> None:
@@ -56,10 +63,13 @@ def main() -> None:
     con = connect(args.db, read_only=True)
     rng = random.Random(args.seed)
     intervals.clear_cache()
-    start = time.perf_counter()
+    [(wall, cpu)] = _time(lambda: intervals.build(con), [()])
     table = intervals.build(con)
-    print(f"interval table build (once per store build): {(time.perf_counter() - start) * 1000:.0f} ms, "
-          f"{len(table.table):,} intervals")
+    how = "read from the file" if table.stored else "computed (the file has no stored table: built by an older foedus?)"
+    print(f"interval table, first use in a process: {wall:.0f} ms wall, {cpu:.0f} ms CPU, {how}; "
+          f"{len(table):,} intervals")
+    [(wall, cpu)] = _time(lambda: intervals._assemble(con, table.fingerprint), [()])
+    print(f"interval table computed (once per store build, at import): {wall:.0f} ms wall, {cpu:.0f} ms CPU")
     states = sorted(table.by_state)
     pairs = list(table.by_pair)
     n = args.n
