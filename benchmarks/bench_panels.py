@@ -94,7 +94,7 @@ def _child_env(cache: str) -> dict:
 def _in_process(case: str, db: str, repeat: int) -> dict:
     """Run in a fresh child: the first call after the imports, then `repeat` warm calls."""
     namespace: dict = {}
-    exec(PRELUDE.format(db=db), namespace)  # noqa: S102 - our own fixed code
+    exec(PRELUDE.format(db=db), namespace)  # our own fixed code
     if case == "full_cow":
         namespace["pd"].options.mode.copy_on_write = True
     if case == "full_plan" and namespace["build_panel"] is None:
@@ -107,7 +107,7 @@ def _in_process(case: str, db: str, repeat: int) -> dict:
         code = CASE_CODE[case].format(t=THROUGH)
     compiled = compile(code, "<case>", "eval")
     start, cpu = time.perf_counter(), time.process_time()
-    frame = eval(compiled, namespace)  # noqa: S307 - our own fixed code
+    frame = eval(compiled, namespace)  # our own fixed code
     first, first_cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     shape = list(frame.shape)
@@ -115,7 +115,7 @@ def _in_process(case: str, db: str, repeat: int) -> dict:
     walls, cpus = [], []
     for _ in range(repeat):
         start, cpu = time.perf_counter(), time.process_time()
-        frame = eval(compiled, namespace)  # noqa: S307
+        frame = eval(compiled, namespace)
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
         del frame
