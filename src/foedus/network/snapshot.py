@@ -41,7 +41,7 @@ from foedus.dates import parse_date
 from foedus.errors import BadInputError
 from foedus.naming import StateNames
 from foedus.query import directed_commitments
-from foedus.query.capability import cinc_scores, major_powers, parse_types, system_members  # noqa: F401 (re-exported)
+from foedus.query.capability import cinc_scores, major_powers, parse_types, system_members  # also re-exported
 from foedus.query.intervals import TIERS, check_status, select_status
 from foedus.source import Source, source_text
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
