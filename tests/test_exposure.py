@@ -36,7 +36,7 @@ def leftovers(out: Path) -> list[str]:
 
 
 def _warm():
-    import foedus.exposure.compute  # noqa: F401 - the engine's imports, so tests time the sweep, not imports
+    import foedus.exposure.compute  # the engine's imports, so tests time the sweep, not imports
     import foedus.scenario.context  # noqa: F401
 
 
