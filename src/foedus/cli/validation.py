@@ -34,11 +34,18 @@ def backtest(
     composition: str = typer.Option("as-of-date", "--composition",
                                     help="What each dyad's scenario knows of the war: as-of-date (the participants "
                                     "that entered before the dyad's date are belligerents) or dyad-only."),
+    modern: bool = typer.Option(False, "--modern", help="Replay the register's invocation events instead (NATO, "
+                                "ANZUS, Rio 2001, CSTO, Russia-DPRK ...): engine and model on the day before each "
+                                "against what each party did."),
     as_json: bool = JsonOption,
     db: str = DbOption,
 ) -> None:
     """Replay every war: same-side precision and recall of the engine, the naive rule and the base rate."""
     from foedus.scenario.backtest import backtest as run_backtest
+
+    if modern:
+        _modern(as_json, db)
+        return
 
     if mode not in ("legal", "chain"):
         raise BadInputError("--mode", f"'{mode}' is not a mode", fix="use legal or chain")
@@ -66,6 +73,30 @@ def backtest(
                 bands = "  ".join(f"{b} {h}/{n}" for b, (h, n) in s.recall_by_band.items())
                 console.print(f"    {s.rule:9} {s.tier:22} predicted {s.predicted:5} hits {s.hits:3} "
                               f"precision {_pct(s.precision):>6} recall {_pct(s.recall):>6}  {bands}")
+
+
+def _modern(as_json: bool, db: str) -> None:
+    from foedus.validation.modern import replay, to_json
+
+    with store(db) as con:
+        _need(con, "invocations", "invocation events (the register)")
+        cases = replay(con)
+    if as_json:
+        print_json({"modern": to_json(cases)})
+        return
+    for case in cases:
+        s = case.summary
+        adversary = "no state attacker" if case.adversary is None else f"attacker {case.adversary}"
+        console.print(f"\n[bold]{case.event_id}[/] {case.treaty_name or case.treaty_id} {case.article}, {case.date} "
+                      f"(replayed on {case.on}; protected {', '.join(map(str, case.protected))}, {adversary})")
+        console.print(f"  {s['parties']} parties: engine obliged {s['engine_obliged']}, conditional "
+                      f"{s['engine_conditional']}; own help recorded {s['own_forces_or_help']} (obliged and helped "
+                      f"{s['obliged_and_helped']}); model expected joiners {s['model_expected_joiners']}"
+                      + (f" — {s['model_note']}" if s["model_note"] else ""))
+        for r in case.parties:
+            p = "—" if r.model_p is None else f"{r.model_p:.3f}"
+            console.print(f"    {r.ccode:4} {r.name[:24]:24} engine {r.engine:24} model {p:>6}  did: {r.action}"
+                          + (" (collective)" if r.collective else ""))
 
 
 def reliability(

@@ -136,13 +136,15 @@ def model_monte_carlo(context: ScenarioContext, scenario: Scenario, draws: int =
     scaled to sum to 1 (reported in the notes; it does not happen at the model's small probabilities).
     `states` holds the probabilities the draws use; `coalition_size` counts the parties and the drawn joiners.
     """
-    from foedus.validation.joining import MODEL_FILE, load_model, predict_join_probabilities
+    from foedus.validation.joining import MODEL_FILE, FeatureData, load_model, predict_join_probabilities
 
     if con is None:
         raise BadInputError("reliability", "the joining model needs the store for its features",
                             fix="pass con= (the connection the context was built from)")
     model = model or load_model()
-    probabilities = predict_join_probabilities(context, scenario, con=con, model=model)
+    data = FeatureData(con)
+    probabilities = predict_join_probabilities(context, scenario, con=con, model=model, data=data)
+    features_on = data.feature_day(context.on)
     states = sorted(probabilities)
     p_attacker = np.array([probabilities[s].get("attacker", 0.0) for s in states], dtype=float)
     p_target = np.array([probabilities[s].get("target", 0.0) for s in states], dtype=float)
@@ -167,8 +169,12 @@ def model_monte_carlo(context: ScenarioContext, scenario: Scenario, draws: int =
     per_state.sort(key=lambda r: (-(r.p_join_target + r.p_join_attacker), r.ccode))
     notes = [f"{int(scaled.sum())} states' two probabilities summed above 1 and were scaled to 1"] if scaled.any() \
         else []
+    if features_on != context.on:
+        notes.append(f"features read on {features_on.isoformat()}, the COW state list's last day: system members, "
+                     "borders and capitals carried forward to the scenario date")
     info = {"kind": model.kind, "file": MODEL_FILE.name, "rows": model.rows, "positives": model.positives,
-            "wars": model.wars, "c": model.c, "data_versions": dict(model.data_versions), "notes": notes}
+            "wars": model.wars, "c": model.c, "data_versions": dict(model.data_versions),
+            "features_on": features_on.isoformat(), "notes": notes}
     return MonteCarloResult(
         draws=draws, seed=seed, reliability={}, condition_probability=0.0,
         reliability_source=f"joining model (foedus.validation.joining, {MODEL_FILE.name}): {model.kind}, fitted on "

@@ -123,6 +123,13 @@ class FeatureData:
                 table["start_date"] = pd.to_datetime(table["start_date"])
                 table["end_date"] = pd.to_datetime(table["end_date"])
         self.versions = dict(con.execute("SELECT dataset, version FROM imports").fetchall())
+        ends = self.spells.end_date.dropna()
+        self.last_day: dt.date | None = ends.max().date() if len(ends) else None  # the COW state list's last day
+
+    def feature_day(self, on: dt.date) -> dt.date:
+        """The day the features are read on: `on`, or the COW state list's last day when `on` is past it (the
+        system members, contiguity and capitals of that day carried forward)."""
+        return min(on, self.last_day) if self.last_day is not None else on
 
     @staticmethod
     def _live(frame, on: dt.date):
@@ -574,7 +581,9 @@ def predict_join_probabilities(context, scenario, con=None, model: JoiningModel 
     """For every COW member on the scenario date other than the parties: {'attacker': p, 'target': p}.
 
     Ties come from the engine's own context (`context.links_toward`, honouring `scenario.assume_in_force`);
-    geography, capabilities, rivalries and disputes from the store (`con`, or `context.con` when it has one).
+    geography, capabilities, rivalries and disputes from the store (`con`, or `context.con` when it has one),
+    read on `data.feature_day(context.on)`: past the COW state list's last day (2016-12-31 in COW states 2016)
+    the members, borders and capitals of that day are carried forward.
     """
     con = con if con is not None else getattr(context, "con", None)
     if data is None:
@@ -583,7 +592,7 @@ def predict_join_probabilities(context, scenario, con=None, model: JoiningModel 
                                 fix="pass con= (the connection the context was built from)")
         data = FeatureData(con)
     model = model or load_model()
-    on = context.on
+    on = data.feature_day(context.on)
     parties = {a: "attacker" for a in scenario.attackers} | {t: "target" for t in scenario.targets}
     sizes: dict[str, int] = {}
     if con is not None:
