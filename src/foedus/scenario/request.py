@@ -75,7 +75,8 @@ class ScenarioRequest(BaseModel):
     status: str | None = Field(None, description="Which commitments count: confirmed, presumed (default: confirmed "
                                "and presumed) or any (unknown too)", json_schema_extra={"enum": list(STATUS_CHOICES)})
     reliability: float | str | None = Field(
-        None, description="Monte Carlo: probability an obligation holds (0-1), or per type: defense=0.8,offense=0.6")
+        None, description="Monte Carlo: probability an obligation holds (0-1), or per type: defense=0.8,offense=0.6, "
+        "or 'model' (each state's side drawn from the joining model's probabilities)")
     draws: int = Field(10_000, description="Monte Carlo draws", **_bounds(1, LIMITS.max_draws))
     seed: int = Field(0, description="Monte Carlo seed", **_bounds(0, LIMITS.max_seed))
     suppose: list[str] = Field([], description="What-if suppositions (foedus.suppose grammar), e.g. "
@@ -139,16 +140,16 @@ class ScenarioRequest(BaseModel):
         if self.mode not in MODES:
             raise BadInputError(option("mode"), f"'{self.mode}' is not one of {', '.join(MODES)}")
 
-    def run(self, context, plan: Plan, warning: str | None = None):
+    def run(self, context, plan: Plan, warning: str | None = None, con=None):
         """The engine's answer (and, with `reliability`, the Monte Carlo) for a plan from :meth:`plan`, counting
         the commitments the plan's status keeps; `warning`: the date's projection warning (:func:`warning_for`),
-        set on the result when given."""
+        set on the result when given; `con`: the store, which reliability 'model' needs for its features."""
         from foedus.scenario.engine import run_scenario
-        from foedus.scenario.montecarlo import monte_carlo
+        from foedus.scenario.montecarlo import is_model, monte_carlo
 
         counting = getattr(context, "counting", None)
         context = counting(plan.status) if counting is not None else context
-        result = run_scenario(context, plan.scenario, plan.reliability)
+        result = run_scenario(context, plan.scenario, None if is_model(plan.reliability) else plan.reliability)
         result.facts.status = plan.status
         if warning:
             result.warning = warning
@@ -156,14 +157,14 @@ class ScenarioRequest(BaseModel):
             result.notes = [*plan.notes, *(result.notes or [])]
         if plan.reliability is not None:
             result.monte_carlo = monte_carlo(context, plan.scenario, draws=self.draws, reliability=plan.reliability,
-                                             seed=self.seed)
+                                             seed=self.seed, con=con)
         return result
 
 
 @dataclass(frozen=True)
 class Plan:
     scenario: Scenario
-    reliability: Reliability | None
+    reliability: Reliability | str | None  # 'model': the joining model (foedus.scenario.montecarlo.MODEL)
     notes: list[str]
     status: str = DEFAULT_STATUS
 
@@ -264,9 +265,13 @@ def _where(names, text: str | None, option: str, limits: ScenarioLimits):
     return _resolve(names, text, option, limits)[0]
 
 
-def parse_reliability(value, option: str = "reliability") -> Reliability:
-    """0.75, '0.75' or 'defense=0.8,offense=0.6' (each in [0, 1])."""
-    fix = "a probability from 0 to 1, or a table like defense=0.8,offense=0.6"
+def parse_reliability(value, option: str = "reliability") -> Reliability | str:
+    """0.75, '0.75', 'defense=0.8,offense=0.6' (each in [0, 1]) or 'model' (the joining model)."""
+    from foedus.scenario.montecarlo import MODEL, is_model
+
+    if is_model(value):
+        return MODEL
+    fix = "a probability from 0 to 1, a table like defense=0.8,offense=0.6, or model"
     table: dict[str, float] = {}
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
