@@ -69,6 +69,10 @@ def _render_monte_carlo(mc) -> None:
     for s in mc.states[:15]:
         console.print(f"  {s.name} ({s.ccode}): joins target side {s.p_join_target:.1%}, "
                       f"attacker side {s.p_join_attacker:.1%}")
+    if mc.model:  # reliability 'model': the joining model and the data it was fitted on
+        console.print(f"  probabilities from the {mc.reliability_source}; data: "
+                      + ", ".join(f"{k} {v}" for k, v in mc.model["data_versions"].items()))
+        return
     console.print(f"  reliability default from {mc.reliability_source}")
 
 
@@ -118,7 +122,8 @@ def scenario(
     status: str = StatusOption,
     reliability: str = typer.Option(
         None, "--reliability",
-        help="Monte Carlo: probability an obligation is honoured, e.g. 0.75, or per type: defense=0.8,offense=0.6",
+        help="Monte Carlo: probability an obligation is honoured, e.g. 0.75, or per type: defense=0.8,offense=0.6, "
+        "or model (each state's side drawn from the joining model's probabilities)",
     ),
     draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws (1 to 1,000,000)"),
     seed: int = typer.Option(0, "--seed", help="Monte Carlo seed (0 or more)"),
@@ -150,8 +155,8 @@ def scenario(
         if compare:
             return show_comparison(con, suppose, suppose_file, "scenario", as_json, model=plan.scenario,
                                    runner=lambda world: request.run(ScenarioContext(world, plan.scenario.on), plan,
-                                                                    warning))
-        result = request.run(ScenarioContext(con, plan.scenario.on), plan, warning)
+                                                                    warning, con=world))
+        result = request.run(ScenarioContext(con, plan.scenario.on), plan, warning, con=con)
     if as_json:
         print_json(result.to_json())
         return
