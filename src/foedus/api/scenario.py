@@ -21,6 +21,7 @@ router = APIRouter(tags=["scenario"])
 def scenario_payload(store: Store, request: ScenarioRequest) -> dict:
     from foedus.naming import StateNames
     from foedus.scenario.actors import organization_members
+    from foedus.scenario.montecarlo import is_model
 
     limits = store.limits.scenario()
     request.check(limits=limits)
@@ -31,11 +32,15 @@ def scenario_payload(store: Store, request: ScenarioRequest) -> dict:
         items = parse_many(request.suppose)
         with store.cursor() as cur, apply(cur, items) as world:
             plan = request.plan(StateNames(world), limits=limits, organizations=organization_members(world))
-            return request.run(ScenarioContext(world, plan.scenario.on), plan, warning_for(world, plan)).to_json()
+            return request.run(ScenarioContext(world, plan.scenario.on), plan, warning_for(world, plan),
+                               con=world).to_json()
     with store.cursor() as cur:  # names read from this request's cursor: resolving on a date reads the store
         plan = request.plan(StateNames(cur), limits=limits, organizations=organization_members(cur))
         warning = warning_for(cur, plan)
     # the cached context holds every tier; run() counts those the request's status keeps
+    if is_model(request.reliability):  # the joining model reads its features from the store
+        with store.cursor() as cur:
+            return request.run(store.context(plan.scenario.on), plan, warning, con=cur).to_json()
     return request.run(store.context(plan.scenario.on), plan, warning).to_json()
 
 
