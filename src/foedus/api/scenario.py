@@ -20,22 +20,31 @@ router = APIRouter(tags=["scenario"])
 
 def scenario_payload(store: Store, request: ScenarioRequest) -> dict:
     from foedus.naming import StateNames
-    from foedus.scenario.actors import organization_members
+    from foedus.scenario.actors import actor_expander
+    from foedus.scenario.coalitions import from_body
     from foedus.scenario.montecarlo import is_model
 
     limits = store.limits.scenario()
     request.check(limits=limits)
+    defined = from_body(request.coalitions, limits=limits)
+    status = request.counted()
+
+    def actors(con):
+        names = StateNames(con)
+        return names, actor_expander(con, names, defined, status=status)
     if request.suppose:  # a what-if: plan and run in an in-memory copy with the suppositions applied
         from foedus.scenario import ScenarioContext
         from foedus.suppose import apply, parse_many
 
         items = parse_many(request.suppose)
         with store.cursor() as cur, apply(cur, items) as world:
-            plan = request.plan(StateNames(world), limits=limits, organizations=organization_members(world))
+            names, expand = actors(world)
+            plan = request.plan(names, limits=limits, organizations=expand)
             return request.run(ScenarioContext(world, plan.scenario.on), plan, warning_for(world, plan),
                                con=world).to_json()
     with store.cursor() as cur:  # names read from this request's cursor: resolving on a date reads the store
-        plan = request.plan(StateNames(cur), limits=limits, organizations=organization_members(cur))
+        names, expand = actors(cur)
+        plan = request.plan(names, limits=limits, organizations=expand)
         warning = warning_for(cur, plan)
     # the cached context holds every tier; run() counts those the request's status keeps
     if is_model(request.reliability):  # the joining model reads its features from the store

@@ -110,6 +110,9 @@ def scenario(
     target: list[str] = typer.Option(..., "--target", help="Target(s), as --attack"),
     supporters: list[str] = typer.Option(
         [], "--supporters", help="States arming or funding a belligerent without fighting (reported separately)"),
+    coalitions: Path = typer.Option(
+        None, "--coalitions", help="YAML file of coalitions usable as actors ('name: [states]' or 'name: {members, "
+        "from, until, source}'); presets: G7, Five Eyes, the West. Treaty ids work too: atop:3180, reg:..."),
     on: str = OnOption,
     rounds: int = typer.Option(1, "--rounds", help="Escalation rounds (1 to 10)"),
     mode: str = typer.Option("legal", "--mode", help="legal or chain (see README)"),
@@ -136,7 +139,8 @@ def scenario(
 ) -> None:
     """Who is obliged to act when TARGET is attacked by ATTACK on a date, and why."""
     from foedus.scenario import ScenarioContext
-    from foedus.scenario.actors import organization_members
+    from foedus.scenario.actors import actor_expander
+    from foedus.scenario.coalitions import load_file
     from foedus.scenario.request import ScenarioRequest
 
     request = ScenarioRequest(
@@ -145,11 +149,14 @@ def scenario(
         draws=draws, seed=seed, status=status,
     )
     request.check(cli=True)  # bounds first: no database needed to refuse --draws 0
+    defined = load_file(coalitions) if coalitions is not None else []  # a bad file needs no database either
     with store(db, suppose=None if compare else suppose, suppose_file=None if compare else suppose_file) as con:
         from foedus.naming import StateNames
         from foedus.scenario.request import warning_for
 
-        plan = request.plan(StateNames(con), cli=True, organizations=organization_members(con))
+        names = StateNames(con)
+        expand = actor_expander(con, names, defined, status=request.counted())
+        plan = request.plan(names, cli=True, organizations=expand)
         warning = warning_for(con, plan)
         show_warning(warning)
         if compare:

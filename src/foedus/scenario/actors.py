@@ -2,6 +2,10 @@
 
 * An organization (NATO, CSTO, ...: id, short name, name or alias in the register) given as an attacker or
   target stands for its members (role 'member') on the scenario date, each listed, with a note.
+* A treaty id (`atop:3180`, `reg:russia-dprk-2024`) stands for the states with a commitment under that
+  treaty in force on the date (under the scenario's status rule), each listed, with a note.
+* A coalition (`foedus.scenario.coalitions`: a cited preset, a `--coalitions FILE` entry or an inline API
+  coalition) stands for its members on the date, with a note saying what it is and where it comes from.
 * Supporters arm or fund the attacker side without fighting (`--supporters`). They never become
   belligerents; for each defence pledge the scenario calls on, the treaty's own wording (where the
   register quotes it) says whether support counts: a pledge that answers an *armed attack* does not
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from foedus.errors import FoedusError
+from foedus.errors import BadInputError, FoedusError
 from foedus.scenario.model import StateOutcome
 from foedus.scenario.result import Supporter
 
@@ -23,27 +27,129 @@ STATE_OF_WAR = re.compile(r"state of war", re.IGNORECASE)
 SUPPORT = re.compile(r"\b(aid|assist|support|suppl)\w*\b[^.]{0,60}\b(aggressor|attacker|adversary)", re.IGNORECASE)
 
 
-def organization_members(con):
-    """An expander for `ScenarioRequest.plan`: (member codes, notes) for an organization's name, else None."""
+def _organization(con, text: str, on):
+    """(member codes, note) of the organization `text` names on `on` (codes may be empty), or None."""
     from foedus.query.organizations import find_organization, organization
 
-    def expand(text: str, on):
-        try:
-            find_organization(con, text)
-        except FoedusError:
+    try:
+        find_organization(con, text)
+    except FoedusError:
+        return None
+    org = organization(con, text, on)
+    members = [m for m in org["members"] if m["role"] == "member"]
+    codes = [m["ccode"] for m in members]
+    entry = org["source"].get("entry") or org["org_id"]
+    odd = [f"{m['ccode']} ({m['status']})" for m in members if m["status"] != "member"]
+    note = (f"{text} stands for the {len(codes)} members of {org['name']} on {org['on']}: "
+            f"{', '.join(map(str, codes))} [register {entry}]")
+    if odd:
+        note += "; status notes: " + ", ".join(odd)
+    return codes, [note]
+
+
+def organization_members(con):
+    """An expander for `ScenarioRequest.plan`: (member codes, notes) for an organization's name, else None."""
+
+    def expand(text: str, on, option: str = "actor"):
+        found = _organization(con, text, on)
+        if found is None or not found[0]:
             return None
-        org = organization(con, text, on)
-        members = [m for m in org["members"] if m["role"] == "member"]
-        if not members:
-            return None
-        codes = [m["ccode"] for m in members]
-        entry = org["source"].get("entry") or org["org_id"]
-        odd = [f"{m['ccode']} ({m['status']})" for m in members if m["status"] != "member"]
-        note = (f"{text} stands for the {len(codes)} members of {org['name']} on {org['on']}: "
-                f"{', '.join(map(str, codes))} [register {entry}]")
-        if odd:
-            note += "; status notes: " + ", ".join(odd)
-        return codes, [note]
+        return found
+
+    return expand
+
+
+def treaty_members(con, text: str, on, status: str | None = None, option: str = "actor"):
+    """(member codes, notes): the states with a commitment under the treaty `text` (an ATOP or register id)
+    in force on `on`, under the status rule `status` (default presumed); raises BadInputError naming `option`
+    for an unknown treaty or one with no member on the date."""
+    from foedus.query.commitments import directed_commitments
+    from foedus.query.intervals import check_status
+    from foedus.query.treaty import find_treaty
+    from foedus.query.treaty_names import treaty_catalogue
+
+    status = check_status(status)
+    try:
+        tid = find_treaty(con, text)
+    except FoedusError as exc:
+        raise BadInputError(option, str(exc), fix="give an ATOP id (atop:3180) or a register id (reg:...)") from None
+    extending = [r[0] for r in con.execute(
+        "SELECT treaty_id FROM treaties WHERE json_extract_string(attributes, '$.extends') = ?", [tid]).fetchall()]
+    frame = directed_commitments(con, on, status="any")
+    rows = frame[frame.treaty_id.isin([tid, *extending])]
+    entry = treaty_catalogue(con).get(tid)
+    label = (entry.name if entry is not None and entry.name else None) or tid
+    if rows.empty:
+        raise BadInputError(option, f"{text} ({label}) has no member in force on {on.isoformat()}",
+                            fix="choose a date when the treaty was in force (foedus treaty " + tid + ")")
+    counted = rows if status == "any" else rows[(rows.tier == "confirmed") if status == "confirmed"
+                                                else (rows.tier != "unknown")]
+    codes = sorted(set(counted.from_ccode.astype(int)) | set(counted.to_ccode.astype(int)))
+    every = sorted(set(rows.from_ccode.astype(int)) | set(rows.to_ccode.astype(int)))
+    left = [c for c in every if c not in codes]
+    if not codes:
+        raise BadInputError(option, f"{text} ({label}): no commitment of it counts on {on.isoformat()} under "
+                            f"status {status} ({len(every)} states whose commitments are not counted)",
+                            fix="try --status any")
+    tiers = counted.drop_duplicates(["from_ccode", "to_ccode"]).tier.value_counts().to_dict()
+    tier_text = ", ".join(f"{n} {t}" for t, n in sorted(tiers.items()))
+    sources = sorted({str(s) for s in counted.source_dataset.dropna().unique()})
+    note = (f"{text} stands for the {len(codes)} states with a commitment under {label} ({tid}) in force on "
+            f"{on.isoformat()}: {', '.join(map(str, codes))} (directed ties counted under status {status}: "
+            f"{tier_text}) [{', '.join(sources) or tid}]")
+    if left:
+        note += f"; not counted under status {status}: {', '.join(map(str, left))}"
+    return codes, [note]
+
+
+def actor_expander(con, names=None, coalitions=(), status: str | None = None, presets: bool = True):
+    """The expander `ScenarioRequest.plan` calls for each actor text: a coalition (presets and `coalitions`,
+    checked here: name clashes refused), a treaty id (`atop:3180`, `reg:...`), or an organization; None for a
+    state. Raises BadInputError for a refused coalition or a member that is not a state, organization or treaty."""
+    from foedus.scenario.coalitions import TREATY_ID, Coalitions
+
+    if names is None:
+        from foedus.naming import StateNames
+
+        names = StateNames(con)
+
+    def group(text: str, on, where: str, probe: bool = False):
+        """An organization or treaty member of a coalition: True/None when probing, else (codes, notes)."""
+        if TREATY_ID.match(text):
+            if probe:
+                from foedus.query.treaty import find_treaty
+
+                try:
+                    find_treaty(con, text)
+                except FoedusError as exc:
+                    raise BadInputError("coalition", f"{where}: {exc}") from None
+                return True
+            try:
+                return treaty_members(con, text, on, status, option=where)
+            except BadInputError as exc:
+                if "has no member" in exc.message or "no commitment" in exc.message:
+                    return [], []
+                raise
+        if probe:
+            from foedus.query.organizations import find_organization
+
+            try:
+                find_organization(con, text)
+            except FoedusError:
+                return None
+            return True
+        return _organization(con, text, on)
+
+    book = Coalitions(con, names, list(coalitions), use_presets=presets, members=group)
+
+    def expand(text: str, on, option: str = "actor"):
+        found = book.expand(text, on, option)
+        if found is not None:
+            return found
+        if TREATY_ID.match(text.strip()):
+            return treaty_members(con, text.strip(), on, status, option)
+        org = _organization(con, text, on)
+        return org if org is not None and org[0] else None
 
     return expand
 

@@ -40,13 +40,16 @@ class ScenarioLimits:
     max_items: int = 20       # items per list as given
     max_name_length: int = 100
     max_seed: int = 2**63 - 1
+    max_coalitions: int = 20          # inline coalitions in one request (foedus.scenario.coalitions)
+    max_coalition_members: int = 60   # members of one inline coalition
 
 
 LIMITS = ScenarioLimits()
 
 CLI_OPTIONS = {"attackers": "--attack", "targets": "--target", "supporters": "--supporters", "on": "--on",
                "rounds": "--rounds", "mode": "--mode", "where": "--where", "reliability": "--reliability",
-               "draws": "--draws", "seed": "--seed", "status": "--status", "assume_in_force": "--assume-in-force"}
+               "draws": "--draws", "seed": "--seed", "status": "--status", "assume_in_force": "--assume-in-force",
+               "coalitions": "--coalitions"}
 
 
 def _bounds(low, high) -> dict:
@@ -82,6 +85,10 @@ class ScenarioRequest(BaseModel):
     suppose: list[str] = Field([], description="What-if suppositions (foedus.suppose grammar), e.g. "
                                "'PRK joins CSTO from 2025-01-01'; answered in a supposed copy of the store",
                                json_schema_extra={"maxItems": LIMITS.max_items})
+    coalitions: dict[str, list[str | int] | dict] | None = Field(
+        None, description="Inline coalitions usable as actors: {name: [members]} or {name: {members, from, until, "
+        "source}} (foedus.scenario.coalitions); presets (G7, Five Eyes, the West) need no definition",
+        json_schema_extra={"maxProperties": LIMITS.max_coalitions})
 
     # ------------------------------------------------------------------------------------------ parsing
 
@@ -95,6 +102,10 @@ class ScenarioRequest(BaseModel):
                                     fix=f"at most {limits.max_items}")
         if self.reliability is not None:
             parse_reliability(self.reliability, option("reliability"))
+        if self.coalitions is not None:
+            from foedus.scenario.coalitions import check_body
+
+            check_body(self.coalitions, option("coalitions"), limits)
         self.counted(option)
 
     def counted(self, option=lambda f: f) -> str:
@@ -113,15 +124,16 @@ class ScenarioRequest(BaseModel):
     def plan(self, names, cli: bool = False, limits: ScenarioLimits = LIMITS, organizations=None) -> Plan:
         """Check every bound and resolve every name; raises BadInputError naming the option.
 
-        `organizations(text, on)`: (member codes, notes) when `text` names an organization, else None.
+        `organizations(text, on, option)`: (member codes, notes) when `text` names a group of states (an
+        organization, a treaty id or a coalition: `foedus.scenario.actors.actor_expander`), else None.
         """
         option = (lambda f: CLI_OPTIONS.get(f, f)) if cli else (lambda f: f)
         self.check(cli, limits)
         on = _date(self.on, option("on"))
-        expand = organizations or (lambda _text, _on: None)
+        expand = organizations or (lambda _text, _on, _option=None: None)
         attackers, notes = parties(names, self.attackers, option("attackers"), limits, on, expand)
         targets, more = parties(names, self.targets, option("targets"), limits, on, expand)
-        supporters, _ = parties(names, self.supporters, option("supporters"), limits, on, expand, required=False)
+        supporters, also = parties(names, self.supporters, option("supporters"), limits, on, expand, required=False)
         status = self.counted(option)
         scenario = Scenario(
             on=on, attackers=attackers, targets=targets, where=_where(names, self.where, option("where"), limits),
@@ -129,7 +141,7 @@ class ScenarioRequest(BaseModel):
             assume_in_force=status == "any", supporters=supporters,
         )
         reliability = None if self.reliability is None else parse_reliability(self.reliability, option("reliability"))
-        return Plan(scenario, reliability, [*notes, *more], status)
+        return Plan(scenario, reliability, [*notes, *more, *also], status)
 
     def _check_numbers(self, option, limits: ScenarioLimits) -> None:
         checks = (("rounds", self.rounds, 1, limits.max_rounds), ("draws", self.draws, 1, limits.max_draws),
@@ -229,7 +241,7 @@ def _item(names, text: str, option: str, limits: ScenarioLimits, on, expand) -> 
 
 
 def _one(names, text: str, option: str, limits: ScenarioLimits, on, expand) -> tuple[list[int], list[str]]:
-    group = expand(text, on) if len(text) <= limits.max_name_length else None
+    group = expand(text, on, option) if len(text) <= limits.max_name_length else None
     if group is not None:
         return group
     code, notes = _resolve(names, text, option, limits, on)
@@ -241,7 +253,7 @@ def parties(names, texts: list[str], option: str, limits: ScenarioLimits = LIMIT
     """States named by `texts` (order kept, repeats dropped), and notes on any organization expanded."""
     if len(texts) > limits.max_items:
         raise BadInputError(option, f"{len(texts)} items given", fix=f"at most {limits.max_items}")
-    expand = expand or (lambda _text, _on: None)
+    expand = expand or (lambda _text, _on, _option=None: None)
     codes, notes = [], []
     for text in texts:
         found, note = _item(names, str(text), option, limits, on, expand)
