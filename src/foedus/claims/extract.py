@@ -182,79 +182,122 @@ class Gazetteer:
 
     @classmethod
     def from_store(cls, con) -> Gazetteer:
-        states: dict[str, int] = {}
-        codes: dict[str, int] = {}
-
-        def add(name, code):
-            name = " ".join(str(name or "").split())
-            if re.fullmatch(r"[A-Z]{3}", name):
-                codes.setdefault(name, int(code))
-            elif len(name) >= 3 and not name.isdigit():
-                states.setdefault(name.lower(), int(code))
-
-        for code, abbr, name in con.execute("SELECT code, abbr, name FROM states WHERE system = 'cow'").fetchall():
-            add(name, code)
-            base = re.sub(r"\s*\(.*\)\s*$", "", str(name))
-            add(base, code)
-            add(abbr, code)  # RUS, PRK, CHN
-        try:
-            rows = con.execute(
-                "SELECT code, capital FROM capitals QUALIFY row_number() OVER (PARTITION BY code ORDER BY start_date "
-                "DESC) = 1").fetchall()
-        except Exception:  # the capitals dataset is optional
-            rows = []
-        for code, capital in rows:
-            add(capital, code)
-            add(re.sub(r"\s+D\.?C\.?$", "", str(capital)), code)
-        with resources.files("foedus.data").joinpath("state_aliases.csv").open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                try:
-                    add(row["alias"], int(row["ccode"]))
-                except (KeyError, ValueError):
-                    continue
-        with resources.files("foedus.data").joinpath("iso_codes.csv").open(encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            for row in reader:
-                code = row.get("cow") or row.get("ccode") or row.get("cow_code")
-                for key in ("name", "short_name", "common_name"):
-                    if code and str(code).isdigit() and row.get(key):
-                        add(row[key], int(code))
-                if code and str(code).isdigit() and row.get("alpha3"):
-                    add(row["alpha3"], int(code))
-        # short forms every article uses; resolved through the state names, never a fixed code
-        from foedus.naming import StateNames
-
-        names = StateNames(con)
-        for short in ("DPRK", "North Korea", "South Korea", "ROK", "USA", "US", "U.S.", "UK", "Britain",
-                      "Soviet Union", "USSR", "PRC"):
-            try:
-                add(short, names.resolve(short).code)
-            except Exception:  # ambiguous or unknown in this store: left out
-                continue
-        for ambiguous in ("korea", "congo", "germany", "yemen", "vietnam"):
-            states.pop(ambiguous, None)  # ambiguous without a date: never guessed
-        organizations: dict[str, str] = {}
-        for org_id, name, short, aliases in con.execute(
-                "SELECT org_id, name, short_name, aliases FROM organizations").fetchall():
-            for label in (name, short, *(aliases or [])):
-                if label and len(str(label)) >= 3:
-                    organizations.setdefault(str(label).lower(), org_id)
-        from foedus.query.treaty_names import treaty_catalogue
-
-        treaties: dict[str, str] = {}
-        for tid, entry in treaty_catalogue(con).items():
-            if entry.how == "generated":
-                continue
-            for label in (entry.name, entry.formal_title, *entry.aliases):
-                if label and len(label) >= 4:
-                    treaties.setdefault(re.sub(r"\s*\(\d{4}\)$", "", label).lower(), tid)
-        for label in list(treaties):
-            if label in organizations:  # "NATO" is an organization first; its treaty is found from it
-                treaties.pop(label)
+        states, codes = _state_names(con)
+        organizations = _organization_names(con)
+        treaties = _treaty_names(con, organizations)
         from foedus.sanctions.nomenclature import item_names
 
         items = sorted(item_names())
         return cls(states, codes, organizations, treaties, items)
+
+
+# short forms every article uses; resolved through the state names, never a fixed code
+_SHORT_FORMS = ("DPRK", "North Korea", "South Korea", "ROK", "USA", "US", "U.S.", "UK", "Britain", "Soviet Union",
+                "USSR", "PRC")
+_AMBIGUOUS = ("korea", "congo", "germany", "yemen", "vietnam")  # ambiguous without a date: never guessed
+
+
+class _StateNameTable:
+    """State names (lower case) and three-letter codes (as written) → COW code; the first code a name gets wins."""
+
+    def __init__(self):
+        self.states: dict[str, int] = {}
+        self.codes: dict[str, int] = {}
+
+    def add(self, name, code) -> None:
+        name = " ".join(str(name or "").split())
+        if re.fullmatch(r"[A-Z]{3}", name):
+            self.codes.setdefault(name, int(code))
+        elif len(name) >= 3 and not name.isdigit():
+            self.states.setdefault(name.lower(), int(code))
+
+
+def _add_states_table(table: _StateNameTable, con) -> None:
+    for code, abbr, name in con.execute("SELECT code, abbr, name FROM states WHERE system = 'cow'").fetchall():
+        table.add(name, code)
+        table.add(re.sub(r"\s*\(.*\)\s*$", "", str(name)), code)
+        table.add(abbr, code)  # RUS, PRK, CHN
+
+
+def _add_capitals(table: _StateNameTable, con) -> None:
+    try:
+        rows = con.execute(
+            "SELECT code, capital FROM capitals QUALIFY row_number() OVER (PARTITION BY code ORDER BY start_date "
+            "DESC) = 1").fetchall()
+    except Exception:  # the capitals dataset is optional
+        rows = []
+    for code, capital in rows:
+        table.add(capital, code)
+        table.add(re.sub(r"\s+D\.?C\.?$", "", str(capital)), code)
+
+
+def _add_aliases(table: _StateNameTable) -> None:
+    with resources.files("foedus.data").joinpath("state_aliases.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                table.add(row["alias"], int(row["ccode"]))
+            except (KeyError, ValueError):
+                continue
+
+
+def _add_iso_codes(table: _StateNameTable) -> None:
+    with resources.files("foedus.data").joinpath("iso_codes.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code = row.get("cow") or row.get("ccode") or row.get("cow_code")
+            if not (code and str(code).isdigit()):
+                continue
+            for key in ("name", "short_name", "common_name", "alpha3"):
+                if row.get(key):
+                    table.add(row[key], int(code))
+
+
+def _add_short_forms(table: _StateNameTable, con) -> None:
+    from foedus.naming import StateNames
+
+    names = StateNames(con)
+    for short in _SHORT_FORMS:
+        try:
+            table.add(short, names.resolve(short).code)
+        except Exception:  # ambiguous or unknown in this store: left out
+            continue
+
+
+def _state_names(con) -> tuple[dict[str, int], dict[str, int]]:
+    """State names and three-letter codes from the states table, capitals, the alias and ISO tables and the
+    common short forms, in that order of precedence."""
+    table = _StateNameTable()
+    _add_states_table(table, con)
+    _add_capitals(table, con)
+    _add_aliases(table)
+    _add_iso_codes(table)
+    _add_short_forms(table, con)
+    for ambiguous in _AMBIGUOUS:
+        table.states.pop(ambiguous, None)
+    return table.states, table.codes
+
+
+def _organization_names(con) -> dict[str, str]:
+    organizations: dict[str, str] = {}
+    for org_id, name, short, aliases in con.execute(
+            "SELECT org_id, name, short_name, aliases FROM organizations").fetchall():
+        for label in (name, short, *(aliases or [])):
+            if label and len(str(label)) >= 3:
+                organizations.setdefault(str(label).lower(), org_id)
+    return organizations
+
+
+def _treaty_names(con, organizations: dict[str, str]) -> dict[str, str]:
+    from foedus.query.treaty_names import treaty_catalogue
+
+    treaties: dict[str, str] = {}
+    for tid, entry in treaty_catalogue(con).items():
+        if entry.how == "generated":
+            continue
+        for label in (entry.name, entry.formal_title, *entry.aliases):
+            if label and len(label) >= 4:
+                treaties.setdefault(re.sub(r"\s*\(\d{4}\)$", "", label).lower(), tid)
+    # "NATO" is an organization first; its treaty is found from it
+    return {label: tid for label, tid in treaties.items() if label not in organizations}
 
 
 # ------------------------------------------------------------------------------------------ the pipeline
@@ -264,44 +307,40 @@ def _token_patterns(nlp, phrase: str, attr: str = "LOWER") -> list[dict]:
     return [{attr: t.lower_} for t in nlp.make_doc(phrase)]
 
 
-def build_pipeline(gazetteer: Gazetteer):
-    """The blank English pipeline with sentencizer, paragraph breaks and the gazetteer's entity ruler."""
-    import spacy
-    from spacy.attrs import ORTH
+def _register_paragraphs() -> None:
+    """The `foedus_paragraphs` component: a sentence starts after every line break (registered once)."""
     from spacy.language import Language
 
-    nlp = spacy.blank("en")
-    for abbr in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    if Language.has_factory("foedus_paragraphs"):
+        return
 
-    if not Language.has_factory("foedus_paragraphs"):
-        @Language.component("foedus_paragraphs")
-        def _paragraphs(doc):
-            for i, token in enumerate(doc[:-1]):
-                if token.is_space and "\n" in token.text:
-                    doc[i + 1].is_sent_start = True
-            return doc
+    @Language.component("foedus_paragraphs")
+    def _paragraphs(doc):
+        for i, token in enumerate(doc[:-1]):
+            if token.is_space and "\n" in token.text:
+                doc[i + 1].is_sent_start = True
+        return doc
 
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("foedus_paragraphs")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
-    patterns = []
-    for name, code in gazetteer.states.items():
-        patterns.append({"label": "STATE", "pattern": name, "id": str(code)})
-    for name, code in gazetteer.codes.items():
-        patterns.append({"label": "STATE", "pattern": [{"ORTH": name}], "id": str(code)})
-    for name, org in gazetteer.organizations.items():
-        patterns.append({"label": "ORG", "pattern": name, "id": org})
-    for name, tid in gazetteer.treaties.items():
-        patterns.append({"label": "TREATY", "pattern": name, "id": tid})
-    for item in gazetteer.items:
-        patterns.append({"label": "ITEM", "pattern": item, "id": item})
+
+def _gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
+    """Entity-ruler patterns for every name the gazetteer knows, labelled with what it names."""
+    patterns = [{"label": "STATE", "pattern": name, "id": str(code)} for name, code in gazetteer.states.items()]
+    patterns += [{"label": "STATE", "pattern": [{"ORTH": name}], "id": str(code)}
+                 for name, code in gazetteer.codes.items()]
+    patterns += [{"label": "ORG", "pattern": name, "id": org} for name, org in gazetteer.organizations.items()]
+    patterns += [{"label": "TREATY", "pattern": name, "id": tid} for name, tid in gazetteer.treaties.items()]
+    patterns += [{"label": "ITEM", "pattern": item, "id": item} for item in gazetteer.items]
+    return patterns
+
+
+def _shape_patterns() -> list[dict]:
+    """Entity-ruler patterns for dates, months, years, sums of money, articles and treaty references."""
     month = {"LOWER": {"IN": list(MONTHS)}}
     day = {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01])(st|nd|rd|th)?$"}}
     year = {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d|21\d\d)$"}}
     number = {"TEXT": {"REGEX": r"^\d+([.,]\d+)*$"}}
     scale = {"LOWER": {"IN": ["million", "billion", "thousand", "bn", "m", "mn", "trillion"]}}
-    patterns += [
+    return [
         {"label": "DATE", "pattern": [day, month, {"TEXT": ",", "OP": "?"}, year]},
         {"label": "DATE", "pattern": [month, day, {"TEXT": ",", "OP": "?"}, year]},
         {"label": "DATE", "pattern": [{"TEXT": {"REGEX": r"^\d{4}-\d{2}-\d{2}$"}}]},
@@ -316,7 +355,21 @@ def build_pipeline(gazetteer: Gazetteer):
                                            {"LOWER": {"IN": ["on", "of"]}},
                                            {"IS_TITLE": True, "OP": "+"}]},
     ]
-    ruler.add_patterns(patterns)
+
+
+def build_pipeline(gazetteer: Gazetteer):
+    """The blank English pipeline with sentencizer, paragraph breaks and the gazetteer's entity ruler."""
+    import spacy
+    from spacy.attrs import ORTH
+
+    nlp = spacy.blank("en")
+    for abbr in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    _register_paragraphs()
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("foedus_paragraphs")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler.add_patterns(_gazetteer_patterns(gazetteer) + _shape_patterns())
     return nlp
 
 
@@ -369,22 +422,71 @@ def _unique(values):
     return list(dict.fromkeys(values))
 
 
-def _sentence_claim(sent, matcher, context: _Context) -> Claim | None:  # noqa: C901 - one rule table
+def _part(earlier: tuple[str, int | None, list[int]] | None, index: int):
+    """One part (0 name, 1 year, 2 parties) of a treaty an earlier sentence named, None without one."""
+    return earlier[index] if earlier else None
+
+
+@dataclass
+class _Sentence:
+    """What one sentence names and which cues it has: everything the claim rules read."""
+
+    sent: object
+    context: _Context
+    cues: dict[str, list]
+    states: list[int]
+    state_names: dict[int, str]
+    orgs: list[str]
+    treaties: list
+    items: list[str]
+    dates: list[str]
+    money: list[str]
+    articles: list[str]
+    treaty_year: int | None
+    years: list[int]
+    treaty_words: bool
+    treaty_text: str | None
+    used: list[str] = field(default_factory=list)  # which parts were taken from earlier sentences
+
+    def has(self, label: str) -> bool:
+        return label in self.cues
+
+    @property
+    def year(self) -> int | None:
+        return self.years[0] if self.years else None
+
+    def pair_from_context(self, minimum: int) -> list[int]:
+        """The states named, completed with those of earlier sentences when fewer than `minimum` are."""
+        if len(self.states) >= minimum:
+            return self.states
+        got = _unique(self.states + [s for s in self.context.states if s not in self.states])
+        if len(got) >= minimum:
+            self.used.append("states")
+            return got
+        return self.states
+
+    def claim(self, kind: str, relation: str, subjects: list[int], **extra) -> Claim:
+        sent = self.sent
+        text = sent.text.strip()
+        offset = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        made = Claim(text=text, start=offset, end=offset + len(text), kind=kind, relation=relation,
+                     subjects=subjects, subject_names=[self.state_names.get(s, str(s)) for s in subjects],
+                     polarity=not self.has("NEG"), cues=sorted(self.cues), from_context=self.used, **extra)
+        if made.on is None and self.dates:
+            made.on = self.dates[0]
+        return made
+
+
+def _sentence_cues(sent, matcher) -> dict[str, list]:
     doc = sent.doc
     cues: dict[str, list] = {}
     for label_id, s, e in matcher(doc[sent.start:sent.end].as_doc()):
         cues.setdefault(doc.vocab.strings[label_id], []).append((sent.start + s, sent.start + e))
-    has = cues.__contains__
-    ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
-    states = _unique(int(e.ent_id_) for e in ents if e.label_ == "STATE")
-    state_names = {int(e.ent_id_): e.text for e in ents if e.label_ == "STATE"}
-    orgs = _unique(e.ent_id_ for e in ents if e.label_ == "ORG")
-    treaties = [e for e in ents if e.label_ in ("TREATY", "TREATYREF")]
-    items = _unique(e.ent_id_ for e in ents if e.label_ == "ITEM")
-    dates = [d for e in ents if e.label_ in ("DATE", "MONTH") if (d := _date(e.text))]
-    money = [e.text for e in ents if e.label_ == "MONEY"]
-    articles = [re.sub(r"^\D+", "", e.text) for e in ents if e.label_ == "ARTICLE"]
-    # a year right before a treaty word names the treaty ("the 1961 treaty"); any other is the claim's year
+    return cues
+
+
+def _sentence_years(doc, ents) -> tuple[int | None, list[int]]:
+    """A year right before a treaty word names the treaty ("the 1961 treaty"); any other is the claim's year."""
     treaty_year, years = None, []
     for e in ents:
         if e.label_ != "YEAR":
@@ -394,89 +496,131 @@ def _sentence_claim(sent, matcher, context: _Context) -> Claim | None:  # noqa: 
             treaty_year = treaty_year or int(e.text)
         else:
             years.append(int(e.text))
-    treaty_words = any(t.lower_ in TREATY_WORDS - {"alliance"} for t in sent)
+    return treaty_year, years
+
+
+def _read_sentence(sent, matcher, context: _Context) -> _Sentence:
+    ents = [e for e in sent.doc.ents if e.start >= sent.start and e.end <= sent.end]
+    treaties = [e for e in ents if e.label_ in ("TREATY", "TREATYREF")]
+    treaty_year, years = _sentence_years(sent.doc, ents)
     treaty_text = treaties[0].text if treaties else None
     if treaty_text is None and treaty_year:
         treaty_text = f"the {treaty_year} treaty"
-    negated = has("NEG")
-    modal = has("MODAL")
-    used: list[str] = []
+    return _Sentence(
+        sent=sent, context=context, cues=_sentence_cues(sent, matcher),
+        states=_unique(int(e.ent_id_) for e in ents if e.label_ == "STATE"),
+        state_names={int(e.ent_id_): e.text for e in ents if e.label_ == "STATE"},
+        orgs=_unique(e.ent_id_ for e in ents if e.label_ == "ORG"),
+        treaties=treaties,
+        items=_unique(e.ent_id_ for e in ents if e.label_ == "ITEM"),
+        dates=[d for e in ents if e.label_ in ("DATE", "MONTH") if (d := _date(e.text))],
+        money=[e.text for e in ents if e.label_ == "MONEY"],
+        articles=[re.sub(r"^\D+", "", e.text) for e in ents if e.label_ == "ARTICLE"],
+        treaty_year=treaty_year, years=years,
+        treaty_words=any(t.lower_ in TREATY_WORDS - {"alliance"} for t in sent),
+        treaty_text=treaty_text,
+    )
 
-    def pair_from_context(minimum: int) -> list[int]:
-        if len(states) >= minimum:
-            return states
-        got = _unique(states + [s for s in context.states if s not in states])
-        if len(got) >= minimum:
-            used.append("states")
-            return got
-        return states
 
-    def claim(kind: str, relation: str, subjects: list[int], **extra) -> Claim:
-        text = sent.text.strip()
-        offset = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        made = Claim(text=text, start=offset, end=offset + len(text), kind=kind, relation=relation,
-                     subjects=subjects, subject_names=[state_names.get(s, str(s)) for s in subjects],
-                     polarity=not negated, cues=sorted(cues), from_context=used, **extra)
-        if made.on is None and dates:
-            made.on = dates[0]
-        return made
+# the claim rules, one per kind: each returns its claim, or None when the sentence is not of its kind
 
-    if money and has("TRADE") and len(pair_from_context(2)) >= 2:
-        pair = pair_from_context(2)
-        return claim("trade", "trade_total", pair[:2], amount=money[0], year=(years or [treaty_year])[0])
-    if has("SANCTION") or (has("PROHIBIT") and (items or has("LABOUR") or has("ANY_TRADE"))) or (
-            has("ALLOW") and items and has("SANCTION")):
-        if has("ANY_TRADE") or items or has("LABOUR"):
-            relation = "allows" if has("ALLOW") and not has("PROHIBIT") else "prohibits"
-            obj = "any_trade" if has("ANY_TRADE") else "labour" if has("LABOUR") and not items else items[0]
-            exempt = None
-            if has("EXCEPT"):
-                exempt = doc[cues["EXCEPT"][0][1]:sent.end].text.strip(" .") or None
-            return claim("sanctions", relation, list(states), object=obj, items=items,
-                         year=years[0] if years else treaty_year, exception=exempt,
-                         modality="to_dprk" if has("TO_DPRK") else "from_dprk")
-    if has("INVOKE"):
-        conditional = has("ATTACK") and has("CAN")
-        earlier = None if treaty_text else context.treaty_for(states)
-        if conditional or articles or treaty_text or earlier:
-            parties = states if len(states) >= 2 else earlier[2] if earlier else []
-            if earlier:
-                used.append("treaty")
-            return claim("invocation", "can_be_invoked" if conditional else "invoked", states,
-                         treaty=treaty_text or (earlier[0] if earlier else None),
-                         treaty_year=treaty_year or (earlier[1] if earlier else None), parties=parties,
-                         article=articles[0] if articles else None, modality="can" if conditional else "is",
-                         year=years[0] if years else None)
-    if orgs and has("MEMBER") and (states or context.states):
-        subjects = states or pair_from_context(1)[:1]
-        return claim("membership", "member_of", subjects[:1], object=orgs[0],
-                     modality="may" if modal and not has("NOW") else "is", year=years[0] if years else None)
-    if (has("SIGNED") or has("INFORCE") or has("ENDED")) and (dates or years):
-        relation = "in_force" if has("INFORCE") else "ended" if has("ENDED") else "signed"
-        named = any(e.label_ == "TREATY" for e in treaties)  # a name the store knows: no need of context
-        earlier = None if (treaty_text or len(states) >= 2) else context.treaty_for(states)
-        subjects = states if len(states) >= 2 or named else earlier[2] if earlier else pair_from_context(2)
-        if earlier:
-            used.append("treaty")
-        return claim("event", relation, subjects[:2], treaty=treaty_text or (earlier[0] if earlier else None),
-                     treaty_year=treaty_year or (earlier[1] if earlier else None), parties=subjects[:2],
-                     year=(years[0] if years else int(dates[0][:4]) if dates else None))
-    if has("DEFENCE") and (treaty_words or treaty_year or has("BOUND") or treaties):
-        earlier = None if len(states) >= 2 else context.treaty_for(states)
-        subjects = states if len(states) >= 2 else earlier[2] if earlier and not treaty_year else pair_from_context(2)
-        if len(states) < 2:
-            used.append("states")
-        relation = "restores_defence" if has("RESTORE") else "has_defence"
-        return claim("defence_clause", relation, subjects[:2], treaty=treaty_text or (earlier[0] if earlier else None),
-                     treaty_year=treaty_year or (earlier[1] if earlier and not treaty_text else None),
-                     parties=subjects[:2], year=years[0] if years else None, modality="now" if has("NOW") else "is")
-    if has("TRIANGLE") and len(states) >= 3:
-        return claim("triangle", "triangle", states[:3], year=years[0] if years else None,
-                     modality="may" if modal else "is")
-    if has("ALLY") and len(states) >= 2 and not treaty_words:
-        return claim("allied", "allied", states[:2], year=years[0] if years else None,
-                     modality="may" if modal and not has("NOW") else "is")
-    return None
+
+def _trade_claim(s: _Sentence) -> Claim | None:
+    if not (s.money and s.has("TRADE") and len(s.pair_from_context(2)) >= 2):
+        return None
+    pair = s.pair_from_context(2)
+    return s.claim("trade", "trade_total", pair[:2], amount=s.money[0], year=(s.years or [s.treaty_year])[0])
+
+
+def _sanctions_claim(s: _Sentence) -> Claim | None:
+    has = s.has
+    about = has("SANCTION") or (has("PROHIBIT") and (s.items or has("LABOUR") or has("ANY_TRADE"))) or (
+        has("ALLOW") and s.items and has("SANCTION"))
+    if not (about and (has("ANY_TRADE") or s.items or has("LABOUR"))):
+        return None
+    relation = "allows" if has("ALLOW") and not has("PROHIBIT") else "prohibits"
+    obj = "any_trade" if has("ANY_TRADE") else "labour" if has("LABOUR") and not s.items else s.items[0]
+    exempt = None
+    if has("EXCEPT"):
+        exempt = s.sent.doc[s.cues["EXCEPT"][0][1]:s.sent.end].text.strip(" .") or None
+    return s.claim("sanctions", relation, list(s.states), object=obj, items=s.items,
+                   year=s.years[0] if s.years else s.treaty_year, exception=exempt,
+                   modality="to_dprk" if has("TO_DPRK") else "from_dprk")
+
+
+def _invocation_claim(s: _Sentence) -> Claim | None:
+    if not s.has("INVOKE"):
+        return None
+    conditional = s.has("ATTACK") and s.has("CAN")
+    earlier = None if s.treaty_text else s.context.treaty_for(s.states)
+    if not (conditional or s.articles or s.treaty_text or earlier):
+        return None
+    parties = s.states if len(s.states) >= 2 else earlier[2] if earlier else []
+    if earlier:
+        s.used.append("treaty")
+    return s.claim("invocation", "can_be_invoked" if conditional else "invoked", s.states,
+                   treaty=s.treaty_text or _part(earlier, 0), treaty_year=s.treaty_year or _part(earlier, 1),
+                   parties=parties, article=s.articles[0] if s.articles else None,
+                   modality="can" if conditional else "is", year=s.year)
+
+
+def _membership_claim(s: _Sentence) -> Claim | None:
+    if not (s.orgs and s.has("MEMBER") and (s.states or s.context.states)):
+        return None
+    subjects = s.states or s.pair_from_context(1)[:1]
+    return s.claim("membership", "member_of", subjects[:1], object=s.orgs[0],
+                   modality="may" if s.has("MODAL") and not s.has("NOW") else "is", year=s.year)
+
+
+def _event_claim(s: _Sentence) -> Claim | None:
+    if not ((s.has("SIGNED") or s.has("INFORCE") or s.has("ENDED")) and (s.dates or s.years)):
+        return None
+    relation = "in_force" if s.has("INFORCE") else "ended" if s.has("ENDED") else "signed"
+    named = any(e.label_ == "TREATY" for e in s.treaties)  # a name the store knows: no need of context
+    earlier = None if (s.treaty_text or len(s.states) >= 2) else s.context.treaty_for(s.states)
+    subjects = s.states if len(s.states) >= 2 or named else earlier[2] if earlier else s.pair_from_context(2)
+    if earlier:
+        s.used.append("treaty")
+    return s.claim("event", relation, subjects[:2], treaty=s.treaty_text or _part(earlier, 0),
+                   treaty_year=s.treaty_year or _part(earlier, 1), parties=subjects[:2],
+                   year=(s.years[0] if s.years else int(s.dates[0][:4]) if s.dates else None))
+
+
+def _defence_claim(s: _Sentence) -> Claim | None:
+    if not (s.has("DEFENCE") and (s.treaty_words or s.treaty_year or s.has("BOUND") or s.treaties)):
+        return None
+    two = len(s.states) >= 2
+    earlier = None if two else s.context.treaty_for(s.states)
+    subjects = s.states if two else earlier[2] if earlier and not s.treaty_year else s.pair_from_context(2)
+    if not two:
+        s.used.append("states")
+    relation = "restores_defence" if s.has("RESTORE") else "has_defence"
+    return s.claim("defence_clause", relation, subjects[:2], treaty=s.treaty_text or _part(earlier, 0),
+                   treaty_year=s.treaty_year or (earlier[1] if earlier and not s.treaty_text else None),
+                   parties=subjects[:2], year=s.year, modality="now" if s.has("NOW") else "is")
+
+
+def _triangle_claim(s: _Sentence) -> Claim | None:
+    if not (s.has("TRIANGLE") and len(s.states) >= 3):
+        return None
+    return s.claim("triangle", "triangle", s.states[:3], year=s.year, modality="may" if s.has("MODAL") else "is")
+
+
+def _allied_claim(s: _Sentence) -> Claim | None:
+    if not (s.has("ALLY") and len(s.states) >= 2 and not s.treaty_words):
+        return None
+    return s.claim("allied", "allied", s.states[:2], year=s.year,
+                   modality="may" if s.has("MODAL") and not s.has("NOW") else "is")
+
+
+# tried in this order; the first that fits makes the sentence's claim
+_CLAIM_RULES = (_trade_claim, _sanctions_claim, _invocation_claim, _membership_claim, _event_claim, _defence_claim,
+                _triangle_claim, _allied_claim)
+
+
+def _sentence_claim(sent, matcher, context: _Context) -> Claim | None:
+    sentence = _read_sentence(sent, matcher, context)
+    return next((made for rule in _CLAIM_RULES if (made := rule(sentence)) is not None), None)
 
 
 def extract(text: str, gazetteer: Gazetteer, nlp=None) -> list[Claim]:
