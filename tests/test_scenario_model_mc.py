@@ -65,3 +65,30 @@ def test_model_needs_the_store(real_store):
     with pytest.raises(BadInputError) as err:
         monte_carlo(context, Scenario(on=ON, attackers=(645,), targets=(690,)), draws=10, reliability="model")
     assert err.value.parameter == "reliability"
+
+
+def test_cli_and_api_accept_reliability_model(real_db_file):
+    import json
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from foedus.api import create_app
+    from foedus.cli import app
+
+    args = ["scenario", "--attack", "Iraq", "--target", "Kuwait", "--on", "1990-08-02", "--reliability", "model",
+            "--draws", "500", "--seed", "3", "--json", "--db", real_db_file]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    mc = json.loads(out.stdout)["monte_carlo"]
+    assert mc["model"]["data_versions"]["ATOP"] and mc["draws"] == 500
+    assert all(s["p_join_target"] + s["p_join_attacker"] <= 1 for s in mc["states"])
+    body = {"attackers": ["Iraq"], "targets": ["Kuwait"], "on": "1990-08-02", "reliability": "model", "draws": 500,
+            "seed": 3}
+    with TestClient(create_app(real_db_file, token="")) as client:
+        answer = client.post("/api/scenario", json=body)
+        assert answer.status_code == 200, answer.text
+        api_mc = answer.json()["monte_carlo"]
+        assert api_mc["coalition_size"] == mc["coalition_size"]  # same seed, same draws as the CLI
+        bad = client.post("/api/scenario", json=body | {"reliability": "modle"})
+        assert bad.status_code == 422 and "reliability" in bad.text
