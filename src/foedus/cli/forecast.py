@@ -72,6 +72,50 @@ def list_(as_json: bool = JsonOption, db: str = DbOption, ledger: str = LedgerOp
     console.print(table)
 
 
+def _resolve_by_hand(db, ledger, forecast_id: str, outcome: str, source: str, day) -> list[dict]:
+    """Record a cited manual resolution of one forecast."""
+    if outcome not in ("yes", "no"):
+        raise BadInputError("--outcome", "a manual resolution needs --outcome yes or no")
+    if not source:
+        raise BadInputError("--source", "a manual resolution must cite its source", fix="--source URL")
+    with _ledger(db, ledger).editing() as forecasts:
+        found = [f for f in forecasts if f.id == forecast_id]
+        if not found:
+            raise BadInputError("--id", f"no forecast {forecast_id} in the ledger", fix="see foedus forecast list")
+        f = found[0]
+        f.resolution, f.resolved_time, f.resolution_source = outcome, day.isoformat(), "manual"
+        f.resolution_evidence = [{"query": "manual", "answer": outcome, "sources": [source]}]
+    return [{"id": f.id, "resolution": outcome, "explanation": "resolved by hand", "source": source}]
+
+
+def _resolve_from_record(db, ledger, day) -> list[dict]:
+    """Settle every open forecast whose rule the knowledge base decides on `day`; the rest stay open."""
+    from foedus.forecast.ledger import decide
+
+    results = []
+    with store(db) as con, _ledger(db, ledger).editing() as forecasts:
+        for f in forecasts:
+            if f.resolution in ("yes", "no"):
+                continue
+            outcome, evidence, why = decide(con, f.resolution_criteria, f.created_time, day)
+            if outcome:
+                f.resolution, f.resolved_time, f.resolution_source = outcome, day.isoformat(), "knowledge base"
+                f.resolution_evidence = evidence
+            results.append({"id": f.id, "rule": f.resolution_criteria, "resolution": outcome,
+                            "explanation": why, "evidence": evidence})
+    return results
+
+
+def _print_resolutions(day, results: list[dict]) -> None:
+    table = Table(title=f"Resolution on {day}")
+    for column in ("id", "rule", "resolution", "why", "evidence"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        table.add_row(r["id"], r.get("rule", ""), r["resolution"] or "open", r["explanation"],
+                      "; ".join(f"{e['query']}: {e['answer']}" for e in r.get("evidence", [])))
+    console.print(table)
+
+
 @app.command("resolve")
 def resolve(
     forecast_id: str = typer.Option(None, "--id", help="Resolve one forecast by hand (with --outcome and --source)."),
@@ -87,43 +131,14 @@ def resolve(
     from foedus.dates import parse_date, today
 
     day = parse_date(on, "--on") if on else today()
-    results = []
     if forecast_id:
-        if outcome not in ("yes", "no"):
-            raise BadInputError("--outcome", "a manual resolution needs --outcome yes or no")
-        if not source:
-            raise BadInputError("--source", "a manual resolution must cite its source", fix="--source URL")
-        with _ledger(db, ledger).editing() as forecasts:
-            found = [f for f in forecasts if f.id == forecast_id]
-            if not found:
-                raise BadInputError("--id", f"no forecast {forecast_id} in the ledger", fix="see foedus forecast list")
-            f = found[0]
-            f.resolution, f.resolved_time, f.resolution_source = outcome, day.isoformat(), "manual"
-            f.resolution_evidence = [{"query": "manual", "answer": outcome, "sources": [source]}]
-            results.append({"id": f.id, "resolution": outcome, "explanation": "resolved by hand", "source": source})
+        results = _resolve_by_hand(db, ledger, forecast_id, outcome, source, day)
     else:
-        from foedus.forecast.ledger import decide
-
-        with store(db) as con, _ledger(db, ledger).editing() as forecasts:
-            for f in forecasts:
-                if f.resolution in ("yes", "no"):
-                    continue
-                outcome_, evidence, why = decide(con, f.resolution_criteria, f.created_time, day)
-                if outcome_:
-                    f.resolution, f.resolved_time, f.resolution_source = outcome_, day.isoformat(), "knowledge base"
-                    f.resolution_evidence = evidence
-                results.append({"id": f.id, "rule": f.resolution_criteria, "resolution": outcome_,
-                                "explanation": why, "evidence": evidence})
+        results = _resolve_from_record(db, ledger, day)
     if as_json:
         print_json({"on": day.isoformat(), "results": results})
-        return
-    table = Table(title=f"Resolution on {day}")
-    for column in ("id", "rule", "resolution", "why", "evidence"):
-        table.add_column(column, overflow="fold")
-    for r in results:
-        table.add_row(r["id"], r.get("rule", ""), r["resolution"] or "open", r["explanation"],
-                      "; ".join(f"{e['query']}: {e['answer']}" for e in r.get("evidence", [])))
-    console.print(table)
+    else:
+        _print_resolutions(day, results)
 
 
 @app.command("score")
