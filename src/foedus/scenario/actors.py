@@ -106,12 +106,13 @@ def actor_expander(con, names=None, coalitions=(), status: str | None = None, pr
     """The expander `ScenarioRequest.plan` calls for each actor text: a coalition (presets and `coalitions`,
     checked here: name clashes refused), a treaty id (`atop:3180`, `reg:...`), or an organization; None for a
     state. Raises BadInputError for a refused coalition or a member that is not a state, organization or treaty."""
-    from foedus.scenario.coalitions import TREATY_ID, Coalitions
+    from foedus.scenario.coalitions import TREATY_ID, Coalitions, organization_finder
 
     if names is None:
         from foedus.naming import StateNames
 
         names = StateNames(con)
+    is_organization = organization_finder(con)
 
     def group(text: str, on, where: str, probe: bool = False):
         """An organization or treaty member of a coalition: True/None when probing, else (codes, notes)."""
@@ -131,16 +132,11 @@ def actor_expander(con, names=None, coalitions=(), status: str | None = None, pr
                     return [], []
                 raise
         if probe:
-            from foedus.query.organizations import find_organization
+            return True if is_organization(text) else None
+        return _organization(con, text, on) if is_organization(text) else None
 
-            try:
-                find_organization(con, text)
-            except FoedusError:
-                return None
-            return True
-        return _organization(con, text, on)
-
-    book = Coalitions(con, names, list(coalitions), use_presets=presets, members=group)
+    book = Coalitions(con, names, list(coalitions), use_presets=presets, members=group,
+                      organization=is_organization)
 
     def expand(text: str, on, option: str = "actor"):
         found = book.expand(text, on, option)
@@ -148,7 +144,7 @@ def actor_expander(con, names=None, coalitions=(), status: str | None = None, pr
             return found
         if TREATY_ID.match(text.strip()):
             return treaty_members(con, text.strip(), on, status, option)
-        org = _organization(con, text, on)
+        org = _organization(con, text, on) if is_organization(text) else None
         return org if org is not None and org[0] else None
 
     return expand

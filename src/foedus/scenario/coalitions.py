@@ -362,13 +362,27 @@ def check_body(body, parameter: str = "coalitions", limits=None) -> None:
 # ---------------------------------------------------------------------------------------------- resolving
 
 
+def organization_finder(con):
+    """text -> 'Name (SHORT)' when it names an organization in the register (id, short name, name or alias,
+    as `foedus.query.organizations.find_organization` matches), else None; the table is read once."""
+    labels: dict[str, str] = {}
+    for org_id, short, name, aliases in con.execute(
+            "SELECT org_id, short_name, name, aliases FROM organizations").fetchall():
+        for label in (org_id, short, name, *(aliases or [])):
+            if isinstance(label, str):
+                labels.setdefault(label.strip().casefold(), f"{name} ({short})")
+    return lambda text: labels.get(str(text).strip().casefold())
+
+
 class Coalitions:
     """Coalitions checked against a store: names that clash with a state or organization are refused, every
     member must be a state, an organization or a treaty id. `expand(text, on)` gives (codes, notes) or None."""
 
-    def __init__(self, con, names, defined: list[Coalition] = (), use_presets: bool = True, members=None):
+    def __init__(self, con, names, defined: list[Coalition] = (), use_presets: bool = True, members=None,
+                 organization=None):
         self.con, self.names = con, names
         self._members = members  # (text, on, where) -> (codes, notes) for organizations and treaties, or None
+        self._organization = organization or organization_finder(con)  # text -> its label, or None
         by_name: dict[str, Coalition] = {}
         if use_presets:
             for c in presets():
@@ -388,7 +402,6 @@ class Coalitions:
 
     def _clash(self, c: Coalition) -> str | None:
         from foedus.naming import AmbiguousStateError
-        from foedus.query.organizations import find_organization
 
         try:
             found = self.names.resolve(c.name)
@@ -397,11 +410,9 @@ class Coalitions:
             return "it is also a state's name (ambiguous between several states)"
         except (UnknownStateError, BadInputError):
             pass
-        try:
-            org = find_organization(self.con, c.name)
-            return f"it is also the name of the organization {org['name']} ({org['short_name']})"
-        except FoedusError:
-            pass
+        org = self._organization(c.name)
+        if org:
+            return f"it is also the name of the organization {org}"
         if TREATY_ID.match(c.name):
             return "it has the form of a treaty id"
         return None
