@@ -64,32 +64,31 @@ def _why(payload: dict) -> str:
     return ""
 
 
-def _print_verdict(payload: dict) -> None:
-    ship = payload["shipment"]
-    what = "labour" if ship["labour"] else "joint venture" if ship["joint_venture"] else f"HS {ship['hs']}"
-    reading = payload.get("hs_reading")
-    if reading:
-        title = reading["heading_title"] or reading["chapter_title"]
-        read = f"'{reading['item']}' read as " if reading["item"] else ""
-        console.print(f"[dim]{read}HS {reading['code']}: {title} (section {reading['section']}); check the heading.[/]")
-    console.print(
-        f"{_name(ship['from'])} → {_name(ship['to'])}, {what}, {ship['date']}: "
-        f"[{VERDICT_STYLE[payload['verdict']]}]{payload['verdict'].upper()}[/]"
-    )
-    if payload.get("regime_note"):
-        console.print(f"[yellow]{payload['regime_note']}[/]")
-    rows = [(p, True) for p in payload["measures"]] + [(p, False) for p in payload["also_applicable"]]
+def _print_hs_reading(reading: dict | None) -> None:
+    if not reading:
+        return
+    title = reading["heading_title"] or reading["chapter_title"]
+    read = f"'{reading['item']}' read as " if reading["item"] else ""
+    console.print(f"[dim]{read}HS {reading['code']}: {title} (section {reading['section']}); check the heading.[/]")
+
+
+def _print_measure_rows(rows: list[tuple[dict, bool]]) -> None:
+    """The measures that decide (and, dimmed, those that also apply), or a line saying there are none."""
     if not rows:
         console.print("No measure of the regime covers this on that date.")
-    else:
-        table = Table()
-        for column in ("Cited", "Measure", "Effect", "Why"):
-            table.add_column(column, overflow="fold")
-        for item, decides in rows:
-            cited = f"{item['symbol']} para {item['paragraph']}{_mark_dict(item)}"
-            effect = item["effect"] if decides else f"[dim]{item['effect']} (not deciding)[/]"
-            table.add_row(cited, f"{item['title']} [dim]({item['kind']})[/]", effect, _why(item))
-        console.print(table)
+        return
+    table = Table()
+    for column in ("Cited", "Measure", "Effect", "Why"):
+        table.add_column(column, overflow="fold")
+    for item, decides in rows:
+        cited = f"{item['symbol']} para {item['paragraph']}{_mark_dict(item)}"
+        effect = item["effect"] if decides else f"[dim]{item['effect']} (not deciding)[/]"
+        table.add_row(cited, f"{item['title']} [dim]({item['kind']})[/]", effect, _why(item))
+    console.print(table)
+
+
+def _print_verdict_notes(payload: dict, rows: list[tuple[dict, bool]]) -> None:
+    """Caps, wind-down steps, unverified details and the measures not assessed."""
     if any("caps" in p for p, _ in rows):
         console.print(
             "[dim]Caps are aggregate over all states and rest on notification to the 1718 Committee;"
@@ -106,6 +105,21 @@ def _print_verdict(payload: dict) -> None:
             f"[dim]Not assessed ({len(payload['not_assessed'])} measures: {', '.join(kinds)}): screen the"
             " parties against the 1718 list and the end use separately.[/]"
         )
+
+
+def _print_verdict(payload: dict) -> None:
+    ship = payload["shipment"]
+    what = "labour" if ship["labour"] else "joint venture" if ship["joint_venture"] else f"HS {ship['hs']}"
+    _print_hs_reading(payload.get("hs_reading"))
+    console.print(
+        f"{_name(ship['from'])} → {_name(ship['to'])}, {what}, {ship['date']}: "
+        f"[{VERDICT_STYLE[payload['verdict']]}]{payload['verdict'].upper()}[/]"
+    )
+    if payload.get("regime_note"):
+        console.print(f"[yellow]{payload['regime_note']}[/]")
+    rows = [(p, True) for p in payload["measures"]] + [(p, False) for p in payload["also_applicable"]]
+    _print_measure_rows(rows)
+    _print_verdict_notes(payload, rows)
 
 
 def _mark_dict(item: dict) -> str:
@@ -182,7 +196,12 @@ def on_date(
     if payload.get("regime_note"):
         console.print(f"[yellow]{payload['regime_note']}[/]")
         return
-    table = Table(title=f"{regime.name}: in force on {payload['date']}")
+    _print_in_force(regime.name, payload)
+    _print_in_force_notes(payload)
+
+
+def _print_in_force(name: str, payload: dict) -> None:
+    table = Table(title=f"{name}: in force on {payload['date']}")
     for column in ("Resolution", "Para", "Kind", "Dir.", "Measure", "HS", "Exemptions"):
         table.add_column(column, overflow="fold")
     for item in payload["measures"]:
@@ -196,6 +215,10 @@ def on_date(
             ", ".join(e["purpose"] for e in item["exemptions"]) or "—",
         )
     console.print(table)
+
+
+def _print_in_force_notes(payload: dict) -> None:
+    """General exemptions, the latest status changes, wind-down steps and the votes."""
     general = ", ".join(
         f"{e['title']} ({e['resolution']} para {e['paragraph']})" for e in payload["general_exemptions"]
     )
