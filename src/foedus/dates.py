@@ -76,18 +76,27 @@ def parse_date(text: str | int | dt.date | None, argument: str = "date") -> dt.d
     """
     if text is None:
         return today()
-    if isinstance(text, dt.datetime):
-        return _checked(text.date(), argument, text.isoformat())
-    if isinstance(text, dt.date):
-        return _checked(text, argument, text.isoformat())
-    if isinstance(text, bool):
-        raise _range_error(argument, str(text), "not a date")
-    if isinstance(text, int):
-        if not MIN_YEAR <= text <= MAX_YEAR:
-            shown = str(text) if abs(text) < 10**12 else "a number of more than 12 digits"
-            raise _range_error(argument, shown, f"the year must be from {MIN_YEAR} to {MAX_YEAR}")
-        return dt.date(text, 1, 1)
-    raw = str(text)
+    if isinstance(text, (dt.date, int)):  # datetimes are dates, booleans are ints: both refused or taken there
+        return _date_of_value(text, argument)
+    return _date_of_text(str(text), argument)
+
+
+def _date_of_value(value: int | dt.date, argument: str) -> dt.date:
+    """A date or datetime (its date), or an int read as a year (its 1 January); booleans are refused."""
+    if isinstance(value, dt.datetime):
+        return _checked(value.date(), argument, value.isoformat())
+    if isinstance(value, dt.date):
+        return _checked(value, argument, value.isoformat())
+    if isinstance(value, bool):
+        raise _range_error(argument, str(value), "not a date")
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        shown = str(value) if abs(value) < 10**12 else "a number of more than 12 digits"
+        raise _range_error(argument, shown, f"the year must be from {MIN_YEAR} to {MAX_YEAR}")
+    return dt.date(value, 1, 1)
+
+
+def _date_of_text(raw: str, argument: str) -> dt.date:
+    """YYYY, YYYY-MM or YYYY-MM-DD (or 'today') in ASCII digits, the year in range, the day possible."""
     if len(raw) > MAX_DATE_TEXT:
         raise _range_error(argument, raw[:MAX_DATE_TEXT] + "…", f"longer than {MAX_DATE_TEXT} characters")
     raw = raw.strip()
@@ -95,11 +104,7 @@ def parse_date(text: str | int | dt.date | None, argument: str = "date") -> dt.d
         return today()
     match = _FORM.fullmatch(raw)
     if match is None:
-        if re.fullmatch(r"[0-9]{5,}(-.*)?", raw, re.ASCII):
-            raise _range_error(argument, raw, f"the year must be from {MIN_YEAR} to {MAX_YEAR}")
-        if any(ch.isdigit() and not ch.isascii() for ch in raw):
-            raise _range_error(argument, raw, "only ASCII digits 0-9 are accepted")
-        raise _range_error(argument, raw, "not in the form YYYY, YYYY-MM or YYYY-MM-DD")
+        raise _form_error(argument, raw)
     year, month, day = (int(part) if part else None for part in match.groups())
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise _range_error(argument, raw, f"the year must be from {MIN_YEAR} to {MAX_YEAR}")
@@ -107,6 +112,15 @@ def parse_date(text: str | int | dt.date | None, argument: str = "date") -> dt.d
         return dt.date(year, month or 1, day or 1)
     except ValueError as exc:
         raise _range_error(argument, raw, str(exc)) from None
+
+
+def _form_error(argument: str, raw: str) -> BadInputError:
+    """Why a text not in the form YYYY[-MM[-DD]] is refused: a too-long year, non-ASCII digits, or the form."""
+    if re.fullmatch(r"[0-9]{5,}(-.*)?", raw, re.ASCII):
+        return _range_error(argument, raw, f"the year must be from {MIN_YEAR} to {MAX_YEAR}")
+    if any(ch.isdigit() and not ch.isascii() for ch in raw):
+        return _range_error(argument, raw, "only ASCII digits 0-9 are accepted")
+    return _range_error(argument, raw, "not in the form YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 def to_iso(day) -> str | None:
