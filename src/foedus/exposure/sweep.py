@@ -111,33 +111,57 @@ def check_params(start, end, every: str = "year", draws: int = 0, mode: str = "l
     """The sweep's parameters, bounded (BadInputError naming the parameter) before anything runs."""
     from foedus.scenario.rules import mode as check_mode
 
+    first, last = _window(start, end)
+    if every not in EVERY:
+        raise BadInputError("every", f"'{every}' is not one of {', '.join(EVERY)}", fix="use --every year")
+    _check_draws(draws)
+    check_mode(mode)
+    _check_rounds_and_seed(rounds, seed)
+    reliability = _checked_reliability(reliability, draws)
+    model_path, model_sha = _checked_model(model, draws)
+    return SweepParams(first.isoformat(), last.isoformat(), every, draws, mode, rounds, seed, reliability,
+                       model_path, model_sha)
+
+
+def _window(start, end) -> tuple[dt.date, dt.date]:
     first, last = _day(start, "from", last=False), _day(end, "to", last=True)
     if first > last:
         raise BadInputError("to", f"{last} is before {first}", fix="give --to on or after --from")
-    if every not in EVERY:
-        raise BadInputError("every", f"'{every}' is not one of {', '.join(EVERY)}", fix="use --every year")
+    return first, last
+
+
+def _check_draws(draws) -> None:
     if not isinstance(draws, int) or not 0 <= draws <= MAX_DRAWS:
         raise BadInputError("draws", f"must be a whole number from 0 to {MAX_DRAWS:,}, not {draws}",
                             fix="use --draws 0 for the deterministic counts, or e.g. --draws 200")
-    check_mode(mode)
+
+
+def _check_rounds_and_seed(rounds, seed) -> None:
     if not isinstance(rounds, int) or not 1 <= rounds <= 10:
         raise BadInputError("rounds", f"must be from 1 to 10, not {rounds}", fix="use --rounds 3")
     if not isinstance(seed, int) or seed < 0:
         raise BadInputError("seed", f"must be a whole number, 0 or more, not {seed}")
-    if reliability is not None:
-        if not draws:
-            raise BadInputError("reliability", "only the Monte Carlo uses a reliability", fix="add --draws N")
-        if not 0 <= float(reliability) <= 1:
-            raise BadInputError("reliability", f"must be between 0 and 1, not {reliability}")
-        reliability = float(reliability)
-    model_path = model_sha = None
-    if model is not None:
-        if draws:
-            raise BadInputError("model", "the joining model gives probabilities; it does not take draws",
-                                fix="drop --draws, or drop --model for the Monte Carlo cascade")
-        model_path, model_sha = _model_file(model)
-    return SweepParams(first.isoformat(), last.isoformat(), every, draws, mode, rounds, seed, reliability,
-                       model_path, model_sha)
+
+
+def _checked_reliability(reliability, draws) -> float | None:
+    """The Monte Carlo's reliability as a float in [0, 1] (None: the default rule); only with draws."""
+    if reliability is None:
+        return None
+    if not draws:
+        raise BadInputError("reliability", "only the Monte Carlo uses a reliability", fix="add --draws N")
+    if not 0 <= float(reliability) <= 1:
+        raise BadInputError("reliability", f"must be between 0 and 1, not {reliability}")
+    return float(reliability)
+
+
+def _checked_model(model, draws) -> tuple[str | None, str | None]:
+    """The joining model's file and its sha256 (None, None without a model); a model takes no draws."""
+    if model is None:
+        return None, None
+    if draws:
+        raise BadInputError("model", "the joining model gives probabilities; it does not take draws",
+                            fix="drop --draws, or drop --model for the Monte Carlo cascade")
+    return _model_file(model)
 
 
 def _model_file(model) -> tuple[str, str]:
@@ -189,7 +213,7 @@ def _fingerprint(con) -> str:
 def _database_file(con) -> str | None:
     try:
         row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    except Exception:  # noqa: BLE001 - an old DuckDB without the function: treat as in-memory
+    except Exception:  # an old DuckDB without the function: treat as in-memory
         return None
     return row[0] if row and row[0] else None
 
@@ -270,7 +294,7 @@ def _partition_ok(path: Path, spec: BlockSpec, run_key: str) -> bool:
         return False
     try:
         meta = pq.read_metadata(path).metadata or {}
-    except Exception:  # noqa: BLE001 - unreadable: recompute it
+    except Exception:  # unreadable: recompute it
         return False
     return meta.get(RUN_KEY_FIELD) == run_key.encode() and meta.get(BLOCK_FIELD) == str(spec.block).encode()
 
@@ -341,14 +365,7 @@ def exposure_sweep(con_or_db=None, start=1816, end=2026, every: str = "year", dr
                    reliability: float | None = None) -> ExposureRun:
     """Run (or resume) the sweep into `out`; see the module docstring."""
     params = check_params(start, end, every, draws, mode, rounds, seed, reliability, model)
-    if out is None:
-        raise BadInputError("out", "the sweep needs an output directory", fix="pass --out DIR")
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise BadInputError("workers", f"must be 1 or more, not {workers}")
-    in_process = scheduler is not None and str(scheduler).lower() == "none"
-    if not in_process and scheduler is not None and not str(scheduler).startswith(SCHEMES):
-        raise BadInputError("scheduler", f"'{scheduler}' is not a scheduler address",
-                            fix="use --scheduler tcp://HOST:PORT, or none to run in this process")
+    in_process = _check_run_options(out, workers, scheduler)
     out = Path(out)
     specs = plan_blocks(params)
     clock = time.perf_counter()
@@ -359,52 +376,86 @@ def exposure_sweep(con_or_db=None, start=1816, end=2026, every: str = "year", dr
             raise BadInputError("scheduler", "Dask workers open the database file, and this store is in memory",
                                 fix="pass the database path, or scheduler='none'")
         run_key = _run_key(params, versions, fingerprint)
-        manifest = {
-            "format": FORMAT, "run_key": run_key, "parameters": asdict(params), "method": params.method,
-            "data_versions": versions, "store_fingerprint": fingerprint, "columns": COLUMN_HELP,
-            "strongest_obligation_order": list(OBLIGATION_RANK), "partitioning": "year=YYYY/part-<block>.parquet",
-            "blocks": len(specs), "complete": False,
-        }
-        if params.method == "monte_carlo":
-            from foedus.scenario.montecarlo import as_reliability
-
-            rule = as_reliability(params.reliability)
-            manifest["reliability"] = {"by_type": rule.by_type, "condition_probability": rule.condition_probability,
-                                       "source": rule.source}
+        manifest = _manifest(params, versions, fingerprint, run_key, len(specs))
         _prepare_out(out, resume, manifest)
         _write_manifest(out, manifest)
         kept = [s for s in specs if resume and _partition_ok(partition_path(out, s), s, run_key)]
         todo = [s for s in specs if s not in kept]
-        done = len(kept)
-        if progress:
-            progress(done, len(specs), None, 0)
-        rows = written = 0
-
-        def finish(spec, table):
-            nonlocal done, rows, written
-            _, n = _write_partition(out, spec, table, run_key)
-            done, rows, written = done + 1, rows + n, written + 1
-            if progress:
-                progress(done, len(specs), spec, n)
-
+        writer = _PartitionWriter(out, run_key, len(specs), len(kept), progress)
         if in_process:
-            description = "in process"
-            model_state = None
-            if params.model:
-                from foedus.exposure.compute import cached_features
-                from foedus.validation.joining import load_model
-
-                model_state = (load_model(Path(params.model)), cached_features(con))
-            for spec in todo:
-                finish(spec, compute_block(con, params, spec, versions, model_state))
+            description = _run_in_process(con, params, versions, todo, writer)
         else:
-            description = _run_dask(scheduler, workers, path, fingerprint, params, versions, todo, run_key, finish)
+            description = _run_dask(scheduler, workers, path, fingerprint, params, versions, todo, run_key, writer)
+    partitions = _complete(out, manifest, specs)
+    return ExposureRun(out, manifest, len(specs), writer.written, len(kept), writer.rows,
+                       time.perf_counter() - clock, description, partitions)
+
+
+def _check_run_options(out, workers, scheduler) -> bool:
+    """Check the output, workers and scheduler options; True when the sweep runs in this process."""
+    if out is None:
+        raise BadInputError("out", "the sweep needs an output directory", fix="pass --out DIR")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise BadInputError("workers", f"must be 1 or more, not {workers}")
+    in_process = scheduler is not None and str(scheduler).lower() == "none"
+    if not in_process and scheduler is not None and not str(scheduler).startswith(SCHEMES):
+        raise BadInputError("scheduler", f"'{scheduler}' is not a scheduler address",
+                            fix="use --scheduler tcp://HOST:PORT, or none to run in this process")
+    return in_process
+
+
+def _manifest(params: SweepParams, versions, fingerprint: str, run_key: str, blocks: int) -> dict:
+    """The run's manifest before any block is written (``complete`` False)."""
+    manifest = {
+        "format": FORMAT, "run_key": run_key, "parameters": asdict(params), "method": params.method,
+        "data_versions": versions, "store_fingerprint": fingerprint, "columns": COLUMN_HELP,
+        "strongest_obligation_order": list(OBLIGATION_RANK), "partitioning": "year=YYYY/part-<block>.parquet",
+        "blocks": blocks, "complete": False,
+    }
+    if params.method == "monte_carlo":
+        from foedus.scenario.montecarlo import as_reliability
+
+        rule = as_reliability(params.reliability)
+        manifest["reliability"] = {"by_type": rule.by_type, "condition_probability": rule.condition_probability,
+                                   "source": rule.source}
+    return manifest
+
+
+class _PartitionWriter:
+    """Writes each finished block's partition, counts blocks and rows, and reports progress."""
+
+    def __init__(self, out: Path, run_key: str, total: int, done: int, progress: Progress | None):
+        self.out, self.run_key, self.total, self.done, self.progress = out, run_key, total, done, progress
+        self.rows = self.written = 0
+        if progress:
+            progress(done, total, None, 0)
+
+    def __call__(self, spec, table) -> None:
+        _, n = _write_partition(self.out, spec, table, self.run_key)
+        self.done, self.rows, self.written = self.done + 1, self.rows + n, self.written + 1
+        if self.progress:
+            self.progress(self.done, self.total, spec, n)
+
+
+def _run_in_process(con, params: SweepParams, versions, todo, finish) -> str:
+    model_state = None
+    if params.model:
+        from foedus.exposure.compute import cached_features
+        from foedus.validation.joining import load_model
+
+        model_state = (load_model(Path(params.model)), cached_features(con))
+    for spec in todo:
+        finish(spec, compute_block(con, params, spec, versions, model_state))
+    return "in process"
+
+
+def _complete(out: Path, manifest: dict, specs) -> list[str]:
+    """Mark the manifest complete with every partition's rows and sha256; the partitions' paths."""
     partitions = [str(partition_path(out, s).relative_to(out)) for s in specs]
     manifest["complete"] = True
     manifest["partitions"] = {p: {"rows": _rows(out / p), "sha256": _sha256(out / p)} for p in partitions}
     _write_manifest(out, manifest)
-    return ExposureRun(out, manifest, len(specs), written, len(kept), rows, time.perf_counter() - clock,
-                       description, partitions)
+    return partitions
 
 
 def _rows(path: Path) -> int:
