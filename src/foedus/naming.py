@@ -325,9 +325,7 @@ class StateNames:
 
     def _resolve(self, text: str | int, on: dt.date | None, parameter: str) -> Resolution:
         if isinstance(text, int) and not isinstance(text, bool):
-            if self.known(text):
-                return Resolution(text, self.name(text), f"COW code {text}")
-            raise UnknownStateError(str(text), [])
+            return self._by_code(text, str(text))
         raw = str(text)
         _check_length(raw, parameter)
         raw = raw.strip()
@@ -337,31 +335,44 @@ class StateNames:
         if explicit:
             return self._explicit(*explicit, raw, on)
         if _DIGITS.fullmatch(raw):
-            code = int(raw)
-            if self.known(code):
-                return Resolution(code, self.name(code), f"COW code {code}")
-            raise UnknownStateError(raw, [])
+            return self._by_code(int(raw), raw)
         folded = fold(raw)
         if folded in _ambiguous():
             return self._settle(raw, _ambiguous()[folded], on, parameter)
-        if folded in _aliases():
-            code = _aliases()[folded]
-            return Resolution(code, self.name(code), f"alias '{raw}'")
-        if folded in self.by_name:
-            code = self.by_name[folded]
-            return Resolution(code, self.name(code), f"name '{raw}'")
-        if _ALPHA3.fullmatch(raw):
-            found = self._three_letters(raw)
+        for step in (self._by_alias, self._by_store_name, self._by_three_letters, self._by_iso_name):
+            found = step(raw, folded)
             if found is not None:
                 return found
-        entry = _iso_index()["name"].get(folded)
-        if entry is not None:
-            if entry["cow"] is None:
-                raise NotAStateError(raw, entry)
-            if self.known(entry["cow"]):
-                code = entry["cow"]
-                return Resolution(code, self.name(code), f"ISO 3166 name '{raw}' ({entry['alpha3']})")
         raise UnknownStateError(raw, self.suggest(raw))
+
+    def _by_code(self, code: int, raw: str) -> Resolution:
+        if self.known(code):
+            return Resolution(code, self.name(code), f"COW code {code}")
+        raise UnknownStateError(raw, [])
+
+    # the ways a name is read, tried in this order by _resolve: (raw text, folded text) -> Resolution or None
+
+    def _by_alias(self, raw: str, folded: str) -> Resolution | None:
+        code = _aliases().get(folded)
+        return None if code is None else Resolution(code, self.name(code), f"alias '{raw}'")
+
+    def _by_store_name(self, raw: str, folded: str) -> Resolution | None:
+        code = self.by_name.get(folded)
+        return None if code is None else Resolution(code, self.name(code), f"name '{raw}'")
+
+    def _by_three_letters(self, raw: str, folded: str) -> Resolution | None:
+        return self._three_letters(raw) if _ALPHA3.fullmatch(raw) else None
+
+    def _by_iso_name(self, raw: str, folded: str) -> Resolution | None:
+        entry = _iso_index()["name"].get(folded)
+        if entry is None:
+            return None
+        if entry["cow"] is None:
+            raise NotAStateError(raw, entry)
+        if not self.known(entry["cow"]):
+            return None
+        code = entry["cow"]
+        return Resolution(code, self.name(code), f"ISO 3166 name '{raw}' ({entry['alpha3']})")
 
     def _three_letters(self, raw: str) -> Resolution | None:
         upper = raw.upper()
@@ -563,30 +574,12 @@ def _offline_labels() -> dict[int, str]:
 def _resolve_offline(raw: str, on: dt.date | None, parameter: str) -> int:
     explicit = _prefixed(raw)
     if explicit:
-        system, rest = explicit
-        if system == "cow" and _DIGITS.fullmatch(rest):
-            return int(rest)
-        if system == "gw" and _DIGITS.fullmatch(rest):
-            return gw_to_cow(int(rest), on)
-        if system == "iso":
-            entry = iso_entry(rest) if (_ALPHA3.fullmatch(rest) or _ALPHA2.fullmatch(rest)
-                                        or _DIGITS.fullmatch(rest)) else None
-            if entry is not None and entry["cow"] is None:
-                raise NotAStateError(raw, entry)
-            if entry is not None:
-                return entry["cow"]
-        raise UnknownStateError(raw, [] if system != "iso" else _suggest(rest, _offline_names()))
+        return _offline_explicit(raw, *explicit, on)
     if _DIGITS.fullmatch(raw):
         return int(raw)
     folded = fold(raw)
     if folded in _ambiguous():
-        group = _ambiguous()[folded]
-        candidates = [{"ccode": e["ccode"], "name": e["label"], "member": _spell_text(e["spells"]),
-                       "member_on": on is not None and _member(e["spells"], on)} for e in group]
-        members = [c for c in candidates if c["member_on"]]
-        if on is not None and len(members) == 1:
-            return members[0]["ccode"]
-        raise AmbiguousStateError(parameter, raw, candidates, on)
+        return _offline_settle(raw, _ambiguous()[folded], on, parameter)
     names = _offline_names()
     if folded in names:
         return names[folded]
@@ -598,6 +591,32 @@ def _resolve_offline(raw: str, on: dt.date | None, parameter: str) -> int:
     if entry is not None and entry["cow"] is None:
         raise NotAStateError(raw, entry)
     raise UnknownStateError(raw, _suggest(raw, names))
+
+
+def _offline_explicit(raw: str, system: str, rest: str, on: dt.date | None) -> int:
+    """``cow:NNN``, ``gw:NNN`` or ``iso:XXX`` without a store (COW abbreviations are not known offline)."""
+    if system == "cow" and _DIGITS.fullmatch(rest):
+        return int(rest)
+    if system == "gw" and _DIGITS.fullmatch(rest):
+        return gw_to_cow(int(rest), on)
+    if system == "iso":
+        entry = iso_entry(rest) if (_ALPHA3.fullmatch(rest) or _ALPHA2.fullmatch(rest)
+                                    or _DIGITS.fullmatch(rest)) else None
+        if entry is not None and entry["cow"] is None:
+            raise NotAStateError(raw, entry)
+        if entry is not None:
+            return entry["cow"]
+    raise UnknownStateError(raw, [] if system != "iso" else _suggest(rest, _offline_names()))
+
+
+def _offline_settle(raw: str, group: list[dict], on: dt.date | None, parameter: str) -> int:
+    """An ambiguous name's state: the only one of its states that is a member on `on`, else refused."""
+    candidates = [{"ccode": e["ccode"], "name": e["label"], "member": _spell_text(e["spells"]),
+                   "member_on": on is not None and _member(e["spells"], on)} for e in group]
+    members = [c for c in candidates if c["member_on"]]
+    if on is not None and len(members) == 1:
+        return members[0]["ccode"]
+    raise AmbiguousStateError(parameter, raw, candidates, on)
 
 
 def resolve_offline(text: str | int, on: dt.date | None = None, parameter: str = "state") -> int:
