@@ -73,6 +73,14 @@ class Body:
         self.gzipped = gzip.compress(raw, compresslevel=5, mtime=0) if len(raw) > 2048 else None
 
 
+def _shareable(frame):
+    """`frame` with its index's lookup table built (pandas builds it lazily, which is not thread-safe)."""
+    if isinstance(frame, pd.DataFrame):
+        if frame.index.is_unique:  # builds the engine
+            frame.index.get_indexer(frame.index[:1])
+    return frame
+
+
 def _sizeof(value) -> int:
     """Bytes a cached value holds: a body's bytes, a frame's memory; a rough figure for anything else."""
     if isinstance(value, Body):
@@ -347,14 +355,18 @@ class Store:
         each answer keeps the tiers its `status` counts)."""
         def compute():
             with self.cursor() as cur:
-                return commitments_module.directed_commitments(cur, on, status="any")
+                return _shareable(commitments_module.directed_commitments(cur, on, status="any"))
 
         return self.frames.get_or_compute((self.generation, on), compute)
 
     def context(self, on: dt.date) -> ScenarioContext:
         def compute():
             with self.cursor() as cur:
-                return ScenarioContext(cur, on)
+                context = ScenarioContext(cur, on)
+            # pandas builds an index's hash table on first use, and two threads doing that at once can see a
+            # half-built one ("cannot reindex on an axis with duplicate labels"): build it before sharing
+            _shareable(context.capabilities)
+            return context
 
         return self.contexts.get_or_compute((self.generation, on), compute)
 
