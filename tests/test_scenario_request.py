@@ -110,7 +110,8 @@ def test_json_shape_is_the_published_contract(real_db_file):
         assert set(payload["sides"][side]) == {"members", "capability"}
         assert set(payload["sides"][side]["capability"]) == CAPABILITY
     mc = payload["monte_carlo"]
-    assert set(mc) == MONTE_CARLO and set(mc["coalition_size"]) == {"attacker", "target"}
+    assert set(mc) == MONTE_CARLO | {"model"} and set(mc["coalition_size"]) == {"attacker", "target"}
+    assert mc["model"] is None  # the one addition: the joining model's description under --reliability model (14.4)
     assert set(mc["coalition_size"]["target"]) == {"mean", "p5", "p50", "p95", "histogram"}
     assert all(set(s) == {"ccode", "name", "p_join_target", "p_join_attacker"} for s in mc["states"])
     plain = cli(real_db_file, "--attack", "USA", "--target", "PRK", "--on", "2010-06-01", "--json")
@@ -148,6 +149,6 @@ def test_api_applies_the_same_bounds_and_parser(real_db_file):
         cli_answer = cli(real_db_file, "--attack", "USA", "--target", "Korea, North", "--on", "2010-06-01", "--json")
         assert answer.json() == json.loads(cli_answer.stdout)
         for body, parameter in (({"draws": 0, "reliability": 0.5}, "draws"), ({"seed": -1}, "seed"),
-                                ({"draws": 1_000_000_000}, "draws"), ({"attackers": ["Q" * 100_000]}, "attackers")):
+                                ({"draws": 1_000_000_000}, "draws"), ({"attackers": ["Q" * 50_000]}, "attackers")):
             bad = client.post("/api/scenario", json={**base, **body})
             assert bad.status_code == 422 and parameter in bad.text, bad.text
