@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml requirements.lock
 lock:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check --quiet uv==$(UV_VERSION)
-	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --all-extras --python-version 3.11 -o requirements.lock
 
 install: $(STAMP)
 
