@@ -119,6 +119,28 @@ def plot_network(
     ax = fig.add_subplot()
     ax.set_aspect("equal")
     ax.axis("off")
+    pairs = _bound_pairs(graph, wanted)
+    shown_types, any_unknown = _draw_pairs(ax, pairs, pos)
+    tied = {n for pair in pairs for n in pair}
+    ring = isinstance(layout, str) and layout == "ring"
+    xy = _draw_states(ax, graph, pos, tied, highlight, ring)
+    if ring:
+        _ring_regions(ax, pos, graph)
+    limit = max(1.3, float(np.abs(xy).max()) + 0.15) if len(xy) else 1.3
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.legend(handles=_network_legend(shown_types, any_unknown), loc="lower left", fontsize=8, frameon=False,
+              title="strongest obligation")
+    bound = len(pairs)
+    fig.suptitle(f"Alliance commitments on {day.isoformat()} — {', '.join(wanted)} "
+                 f"({bound} pairs, {len(tied)} states)", fontsize=14, y=0.93)
+    ax.set_title(_coverage_note(con, day), fontsize=8, color="#555555")
+    return _save(fig, path)
+
+
+def _bound_pairs(graph: nx.DiGraph, wanted) -> dict[tuple[int, int], dict]:
+    """Each bound pair (low code, high code): its wanted obligations, how many directions owe, and whether
+    every direction is presumed rather than confirmed."""
     pairs: dict[tuple[int, int], dict] = {}
     for a, b, data in graph.edges(data=True):
         key = (min(a, b), max(a, b))
@@ -126,6 +148,12 @@ def plot_network(
         entry["obligations"].update(o for o in data["obligations"] if o in wanted)
         entry["directions"] += 1
         entry["unknown"] &= data.get("tier", "unknown" if data["status"] != "in_force" else "confirmed") != "confirmed"
+    return pairs
+
+
+def _draw_pairs(ax, pairs: dict[tuple[int, int], dict], pos: dict) -> tuple[set, bool]:
+    """One line per pair, coloured by its strongest obligation (strongest on top, presumed ones dashed);
+    the obligation kinds drawn and whether any presumed pair was."""
     shown_types, any_unknown = set(), False
     for kind in reversed(RANK):  # strongest drawn last, on top
         for unknown in (True, False):
@@ -142,8 +170,13 @@ def plot_network(
                 ax.add_collection(LineCollection(segments, colors=COLORS[kind], linewidths=widths,
                                                  alpha=0.35 if kind in ("defense", "offense") else 0.25,
                                                  linestyles="dashed" if unknown else "solid", zorder=1))
+    return shown_types, any_unknown
+
+
+def _draw_states(ax, graph: nx.DiGraph, pos: dict, tied: set, highlight: set, ring: bool) -> np.ndarray:
+    """The states as points sized by CINC (major powers outlined, highlighted ones red) with their labels;
+    the points' coordinates."""
     nodes = [n for n in graph.nodes if n in pos]
-    tied = {n for pair in pairs for n in pair}
     xy = np.array([pos[n] for n in nodes]) if nodes else np.empty((0, 2))
     cinc = np.array([graph.nodes[n].get("cinc") or 0.0 for n in nodes])
     sizes = 12 + 900 * np.sqrt(cinc)
@@ -153,24 +186,27 @@ def plot_network(
     if nodes:
         ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=face, edgecolors=edge, linewidths=[
             2.5 if n in highlight else (1.5 if m else 0.5) for n, m in zip(nodes, majors, strict=True)], zorder=3)
-    ring = isinstance(layout, str) and layout == "ring"
     for n, (x, y), major in zip(nodes, xy, majors, strict=True):
         label = graph.nodes[n].get("abbr") or str(n)
         style = {"fontsize": 8 if major else 6.5, "fontweight": "bold" if (major or n in highlight) else "normal",
                  "color": "#c0392b" if n in highlight else ("black" if n in tied else "#909497"), "zorder": 4}
-        if ring:
-            angle = math.degrees(math.atan2(y, x))
-            flip = 90 < angle or angle < -90
-            radius = math.hypot(x, y) or 1.0
-            ax.text(x * (1 + 0.045 / radius), y * (1 + 0.045 / radius), label, rotation=angle + 180 if flip else angle,
-                    rotation_mode="anchor", ha="right" if flip else "left", va="center", **style)
-        else:
-            ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", **style)
-    if ring:
-        _ring_regions(ax, pos, graph)
-    limit = max(1.3, float(np.abs(xy).max()) + 0.15) if len(xy) else 1.3
-    ax.set_xlim(-limit, limit)
-    ax.set_ylim(-limit, limit)
+        _state_label(ax, label, x, y, style, ring)
+    return xy
+
+
+def _state_label(ax, label: str, x: float, y: float, style: dict, ring: bool) -> None:
+    """On the ring a label points outwards along its radius; elsewhere it sits beside its point."""
+    if not ring:
+        ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", **style)
+        return
+    angle = math.degrees(math.atan2(y, x))
+    flip = 90 < angle or angle < -90
+    radius = math.hypot(x, y) or 1.0
+    ax.text(x * (1 + 0.045 / radius), y * (1 + 0.045 / radius), label, rotation=angle + 180 if flip else angle,
+            rotation_mode="anchor", ha="right" if flip else "left", va="center", **style)
+
+
+def _network_legend(shown_types: set, any_unknown: bool) -> list[Line2D]:
     handles = [Line2D([], [], color=COLORS[k], lw=2, label=k) for k in RANK if k in shown_types]
     handles += [Line2D([], [], color="black", lw=1.3, label="both owe"), Line2D([], [], color="black", lw=0.6,
                                                                                   label="one way")]
@@ -179,12 +215,7 @@ def plot_network(
     handles += [Line2D([], [], marker="o", ls="", mfc="#34495e", mec="black", mew=1.5, ms=9,
                        label="major power (size ∝ √CINC)"),
                 Line2D([], [], marker="o", ls="", mfc="#d5d8dc", mec="white", ms=5, label="no commitment shown")]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, title="strongest obligation")
-    bound = len(pairs)
-    fig.suptitle(f"Alliance commitments on {day.isoformat()} — {', '.join(wanted)} "
-                 f"({bound} pairs, {len(tied)} states)", fontsize=14, y=0.93)
-    ax.set_title(_coverage_note(con, day), fontsize=8, color="#555555")
-    return _save(fig, path)
+    return handles
 
 
 def _coverage_note(con, day: dt.date) -> str:
