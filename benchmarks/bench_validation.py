@@ -13,11 +13,14 @@ import argparse
 import json
 import time
 
+import numpy as np
+
 from foedus.config import data_dir
 from foedus.ingest.discover import import_directory
 from foedus.scenario.backtest import Contexts, backtest
 from foedus.store import connect
 from foedus.validation import joining
+from foedus.validation.modern import replay
 from foedus.validation.reliability import reliability
 
 
@@ -36,9 +39,15 @@ def main() -> None:
     print(f"import of the data directory: {time.perf_counter() - start:.1f} s")
 
     start = time.perf_counter()
+    older = backtest(con, sources=("revised",), composition="dyad only")
+    print(f"\n## Backtest, older framing (composition 'dyad only'; {time.perf_counter() - start:.1f} s)")
+    for s in older.headline("revised", "all wars"):
+        print(f"    {s.rule:9} {s.tier:22} predicted {s.predicted:6} same-side hits {s.hits:3} "
+              f"precision {pct(s.precision):>6} recall {pct(s.recall):>6}")
+    start = time.perf_counter()
     result = backtest(con)
     print(f"\n## Backtest ({result.wars} wars, {result.dyad_scenarios} original-dyad scenarios, engine {result.mode}, "
-          f"{result.rounds} rounds; {time.perf_counter() - start:.1f} s)")
+          f"{result.rounds} rounds, composition '{result.composition}'; {time.perf_counter() - start:.1f} s)")
     for source in result.sources:
         for group in ("all wars", "other wars", "World War I", "World War II", "Korea"):
             ceiling = next(c for c in result.ceilings if c["source"] == source and c["group"] == group)
@@ -54,6 +63,24 @@ def main() -> None:
     print(f"target: engine (binding+conditional) precision {pct(engine.precision)} vs naive {pct(naive.precision)}, "
           f"recall {pct(engine.recall)} vs {pct(naive.recall)}: "
           + ("MET" if engine.precision > naive.precision and engine.recall > naive.recall else "NOT MET"))
+    engine_set = {(w["war"], c, s) for w in result.per_war for c, (s, _t) in w["engine"].items()}
+    naive_set = {(w["war"], c, s) for w in result.per_war for c, s in w["naive"].items()}
+    hit = {(w["war"], c, j[0]) for w in result.per_war for c, j in w["joiners"].items()}
+    print(f"overlap: engine predictions {len(engine_set)}, naive {len(naive_set)}, engine within naive: "
+          f"{engine_set <= naive_set} ({len(engine_set - naive_set)} engine-only, {len(naive_set - engine_set)} "
+          f"naive-only); hits the naive rule has and the engine lacks: "
+          f"{sorted((w, c) for w, c, _s in (naive_set - engine_set) & hit)}")
+
+    start = time.perf_counter()
+    modern = replay(con)
+    print(f"\n## Modern cases: register invocation events replayed the day before "
+          f"({time.perf_counter() - start:.1f} s)")
+    for case in modern:
+        s = case.summary
+        print(f"{case.event_id:38} on {case.on}: {s['parties']:2} parties, engine obliged {s['engine_obliged']:2} "
+              f"conditional {s['engine_conditional']:2}; own help recorded {s['own_forces_or_help']} (of them obliged "
+              f"{s['obliged_and_helped']}); model expected joiners {s['model_expected_joiners']}"
+              + (f" [{s['model_note']}]" if s["model_note"] else ""))
 
     start = time.perf_counter()
     rel = reliability(con)
@@ -83,10 +110,24 @@ def main() -> None:
         for b in scheme.calibration:
             print(f"      calibration {b['bin'][0]:.3f}-{b['bin'][1]:.3f}: {b['rows']:5} rows, predicted "
                   f"{b['mean_predicted']:.4f}, observed {b['observed']:.4f}")
+    # the model's out-of-sample ranking against the treaty rules at the same number of predictions
+    frame = data.frame.reset_index(drop=True)
+    p = joining.lowo_predictions(data)
+    y = frame.joined.to_numpy()
+    print("model (leave one war out) against the treaty rules, same number of (state, side) predictions:")
+    for name, mask in (("engine binding", frame.engine.to_numpy() == 2), ("engine binding+conditional",
+                       frame.engine.to_numpy() > 0), ("naive", frame.naive.to_numpy() == 1)):
+        k = int(mask.sum())
+        top = np.argsort(-p, kind="stable")[:k]
+        hits_p, miss_p = p[mask & (y == 1)].mean(), p[mask & (y == 0)].mean()
+        print(f"    {name:27} {k:4} predictions, {int(y[mask].sum()):3} hits; model top {k}: {int(y[top].sum()):3} "
+              f"hits (recall {y[top].sum() / y.sum():.1%}); model p within the rule's calls: hits {hits_p:.3f}, "
+              f"misses {miss_p:.3f}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump({"backtest": result.to_json() | {"per_war": None}, "reliability": rel.to_json(),
-                       "model": evaluation.to_json()}, handle, indent=1, default=str)
+                       "model": evaluation.to_json(),
+                       "modern": [c.summary | {"event_id": c.event_id} for c in modern]}, handle, indent=1, default=str)
 
 
 if __name__ == "__main__":

@@ -524,6 +524,18 @@ def _score(name: str, frame: pd.DataFrame, predictions: dict[str, np.ndarray], b
     return Scheme(name, len(frame), int(y.sum()), int(len(unique)), metrics, calibration)
 
 
+def lowo_predictions(data: Dataset, c: float = 0.01) -> np.ndarray:
+    """The model's leave-one-war-out probability for every row of `data.frame` (each war scored by a fit
+    on the others)."""
+    frame = data.frame.reset_index(drop=True)
+    wars = frame.war_id.to_numpy()
+    out = np.zeros(len(frame))
+    for war in np.unique(wars):
+        test = wars == war
+        out[test] = _predict_fold(frame, ~test, test, c)["model"]
+    return out
+
+
 def evaluate(data: Dataset, c: float = 0.01, bootstrap: int = 200, seed: int = 14) -> Evaluation:
     """Leave-one-war-out, and train before 1945 / test from 1945; bootstrap CIs resample test wars."""
     frame = data.frame.reset_index(drop=True)
