@@ -194,32 +194,52 @@ def treaty_ids_for(con, text: str) -> tuple[str, ...] | None:
     None when it names none."""
     raw = str(text).strip()
     folded = raw.casefold()
-    if folded.startswith(("atop:", "reg:", "org:")):
-        ids = {raw[: raw.index(":")].lower() + raw[raw.index(":"):]}
-    else:
-        ids = set()
+    prefixed = folded.startswith(("atop:", "reg:", "org:"))
+    ids = {raw[: raw.index(":")].lower() + raw[raw.index(":"):]} if prefixed else set()
+    _add_organizations(con, folded, ids)
+    _add_register_treaties(con, folded, ids)
+    _add_atop_treaties(folded, ids)
+    if any(i.startswith("atop:") for i in ids):
+        _add_organizations_on(con, ids)
+    return tuple(sorted(ids)) or None
+
+
+def _names(folded: str, keys) -> bool:
+    """Whether `folded` (case-folded text) is one of `keys` (empty keys ignored), case-insensitively."""
+    return folded in {str(k).casefold() for k in keys if k}
+
+
+def _add_organizations(con, folded: str, ids: set[str]) -> None:
+    """Organizations named by id, short name, name or alias, or already in `ids`, with their treaties."""
     for oid, short, name, aliases, tid in con.execute(
         "SELECT org_id, short_name, name, aliases, treaty_id FROM organizations"
     ).fetchall():
-        keys = {oid, short, name, *(aliases or [])}
-        if folded in {str(k).casefold() for k in keys if k} or f"org:{oid}" in ids:
+        if _names(folded, {oid, short, name, *(aliases or [])}) or f"org:{oid}" in ids:
             ids |= {f"org:{oid}"} | ({tid} if tid else set())
+
+
+def _add_register_treaties(con, folded: str, ids: set[str]) -> None:
+    """Register treaties named by id (with or without `reg:`), name or short name."""
     for tid, name, attributes in con.execute(
         "SELECT treaty_id, name, attributes FROM treaties WHERE dataset = 'register'"
     ).fetchall():
         short = (json.loads(attributes) or {}).get("short_name") if attributes else None
-        if folded in {str(k).casefold() for k in (tid, tid.removeprefix("reg:"), name, short) if k}:
+        if _names(folded, (tid, tid.removeprefix("reg:"), name, short)):
             ids.add(tid)
+
+
+def _add_atop_treaties(folded: str, ids: set[str]) -> None:
+    """ATOP alliances named by short name, formal title or alias."""
     for atopid, info in atop_names().items():
-        keys = {info["short_name"], info["formal_title"], *info["aliases"]}
-        if folded in {str(k).casefold() for k in keys if k}:
+        if _names(folded, {info["short_name"], info["formal_title"], *info["aliases"]}):
             ids.add(f"atop:{atopid}")
-    if any(i.startswith("atop:") for i in ids):
-        # organizations built on that treaty (e.g. 'atop:3180' -> org:nato)
-        for oid, tid in con.execute("SELECT org_id, treaty_id FROM organizations").fetchall():
-            if tid in ids:
-                ids.add(f"org:{oid}")
-    return tuple(sorted(ids)) or None
+
+
+def _add_organizations_on(con, ids: set[str]) -> None:
+    """Organizations built on a treaty in `ids` (e.g. 'atop:3180' -> org:nato)."""
+    for oid, tid in con.execute("SELECT org_id, treaty_id FROM organizations").fetchall():
+        if tid in ids:
+            ids.add(f"org:{oid}")
 
 
 def known_treaties(con) -> list[str]:
