@@ -112,19 +112,21 @@ def check_references(register: Register) -> None:
         return ref.startswith("atop:") and ref[5:].isdigit() or ref in treaties or ref in orgs
 
     for name, entry in register.entries():
-        if isinstance(entry, Treaty):
-            for i, ref in enumerate(entry.replaces):
-                if not known(ref):
-                    raise RegisterError(name, f"unknown treaty '{ref}'", entry.id, f"replaces[{i}]")
-        elif isinstance(entry, DatasetUpdate):
-            if entry.ended_by is not None and not known(entry.ended_by):
-                raise RegisterError(name, f"unknown treaty '{entry.ended_by}'", entry.id, "ended_by")
-        elif isinstance(entry, Organization):
-            if entry.treaty is not None and not known(entry.treaty):
-                raise RegisterError(name, f"unknown treaty '{entry.treaty}'", entry.id, "treaty")
-        elif isinstance(entry, StatusNote):
-            if not known(entry.subject):
-                raise RegisterError(name, f"unknown subject '{entry.subject}'", entry.id, "subject")
-        elif isinstance(entry, Invocation):
-            if not known(entry.treaty):
-                raise RegisterError(name, f"unknown treaty '{entry.treaty}'", entry.id, "treaty")
+        for ref, where, what in _references(entry):
+            if not known(ref):
+                raise RegisterError(name, f"unknown {what} '{ref}'", entry.id, where)
+
+
+# what each kind of entry refers to: entry -> [(reference, field, what it names)], in the order checked
+_REFERENCE_FIELDS = (
+    (Treaty, lambda e: [(ref, f"replaces[{i}]", "treaty") for i, ref in enumerate(e.replaces)]),
+    (DatasetUpdate, lambda e: [] if e.ended_by is None else [(e.ended_by, "ended_by", "treaty")]),
+    (Organization, lambda e: [] if e.treaty is None else [(e.treaty, "treaty", "treaty")]),
+    (StatusNote, lambda e: [(e.subject, "subject", "subject")]),
+    (Invocation, lambda e: [(e.treaty, "treaty", "treaty")]),
+)
+
+
+def _references(entry) -> list[tuple[str, str, str]]:
+    """The references `entry` makes to other entries (treaties, organizations), with their field names."""
+    return next((refs(entry) for kind, refs in _REFERENCE_FIELDS if isinstance(entry, kind)), [])
