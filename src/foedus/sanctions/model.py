@@ -301,24 +301,10 @@ class Regime(_Strict):
         exemption_ids = [e.id for m in self.measures for e in m.exemptions] + [
             e.id for e in self.general_exemptions
         ]
-        for label, values in (("measure", ids), ("exemption", exemption_ids)):
-            repeated = sorted({v for v in values if values.count(v) > 1})
-            if repeated:
-                raise ValueError(f"{label} ids used twice: {', '.join(repeated)}")
+        _check_unique(("measure", ids), ("exemption", exemption_ids))
         numbers = {r.number for r in self.resolutions}
         for index, measure in enumerate(self.measures):
-            where = f"measures[{index}] ({measure.id})"
-            if measure.resolution not in numbers:
-                raise ValueError(f"{where}: resolution {measure.resolution} is not in 'resolutions'")
-            if measure.superseded_by and measure.superseded_by not in ids:
-                raise ValueError(f"{where}: superseded_by '{measure.superseded_by}' is not a measure id")
-            if measure.superseded_by and measure.end is None:
-                raise ValueError(f"{where}: a superseded measure needs 'until'")
-            for exemption in measure.exemptions:
-                if exemption.purpose not in self.purposes:
-                    raise ValueError(
-                        f"{where}: exemption {exemption.id} has unknown purpose '{exemption.purpose}'"
-                    )
+            _check_measure_references(f"measures[{index}] ({measure.id})", measure, numbers, ids, self.purposes)
         for exemption in self.general_exemptions:
             if exemption.purpose not in self.purposes:
                 raise ValueError(
@@ -337,6 +323,28 @@ class Regime(_Strict):
     def adopted(self, number: int) -> dt.date | None:
         resolution = self.by_number.get(number)
         return resolution.adopted if resolution else None
+
+
+def _check_unique(*groups: tuple[str, list[str]]) -> None:
+    """Each (label, ids) group's ids are used once."""
+    for label, values in groups:
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise ValueError(f"{label} ids used twice: {', '.join(repeated)}")
+
+
+def _check_measure_references(where: str, measure, numbers: set[int], ids: list[str], purposes) -> None:
+    """A measure's resolution is listed, what supersedes it is a measure (and it then ends), and its
+    exemptions' purposes are known."""
+    if measure.resolution not in numbers:
+        raise ValueError(f"{where}: resolution {measure.resolution} is not in 'resolutions'")
+    if measure.superseded_by and measure.superseded_by not in ids:
+        raise ValueError(f"{where}: superseded_by '{measure.superseded_by}' is not a measure id")
+    if measure.superseded_by and measure.end is None:
+        raise ValueError(f"{where}: a superseded measure needs 'until'")
+    for exemption in measure.exemptions:
+        if exemption.purpose not in purposes:
+            raise ValueError(f"{where}: exemption {exemption.id} has unknown purpose '{exemption.purpose}'")
 
 
 class TradeObservation(_Strict):
