@@ -175,6 +175,16 @@ def parse(text: str, parameter: str = PARAMETER) -> Supposition:
 
 
 def _parse(text: str, parameter: str) -> Supposition:
+    clean = _clean(text, parameter)
+    verb = re.search(r"\s(joins|leaves)\s", f" {clean} ", flags=re.IGNORECASE)
+    if verb:
+        return _parse_membership(clean, verb)
+    words = _words(clean)
+    return _BY_HEAD.get(words[0].lower(), _parse_treaty)(clean, words)
+
+
+def _clean(text: str, parameter: str) -> str:
+    """The text with its whitespace collapsed; refused when not text, empty or too long."""
     if not isinstance(text, str):
         raise BadInputError(parameter, f"{text!r} is not a supposition text", fix=FIX)
     clean = " ".join(text.split())
@@ -182,39 +192,50 @@ def _parse(text: str, parameter: str) -> Supposition:
         raise BadInputError(parameter, "an empty supposition", fix=FIX)
     if len(clean) > MAX_TEXT:
         raise BadInputError(parameter, f"a supposition of more than {MAX_TEXT} characters", fix=FIX)
-    verb = re.search(r"\s(joins|leaves)\s", f" {clean} ", flags=re.IGNORECASE)
-    if verb:
-        kind = "join" if verb.group(1).lower() == "joins" else "leave"
-        padded = f" {clean} "
-        state = padded[: verb.start()].strip().strip("'\"")
-        rest = _words(padded[verb.end():])
-        words, start, until, one_way = _dates(clean, rest, ("from", "on", "in"))
-        if one_way:
-            raise _bad(clean, "one-way belongs to a new treaty, not to joining or leaving")
-        if kind == "leave" and until is not None:
-            raise _bad(clean, "leaving takes one date (write a later 'joins' to return)")
-        if not state:
-            raise _bad(clean, f"no state before '{verb.group(1)}'")
-        if not words:
-            raise _bad(clean, f"no organization or treaty after '{verb.group(1)}'")
-        return Supposition(clean, kind, start, until, states=(state,), subject=" ".join(words))
-    words = _words(clean)
-    head = words[0].lower()
-    if head == "end":
-        body, start, until, one_way = _dates(clean, words[1:], ("on", "from", "in"))
-        if until is not None or one_way:
-            raise _bad(clean, "ending a treaty takes one date: end TREATY on DATE")
-        if not body:
-            raise _bad(clean, "no treaty named after 'end'")
-        return Supposition(clean, "end", start, subject=" ".join(body))
-    if head == "suspend":
-        body, start, until, one_way = _dates(clean, words[1:], ("from", "on"))
-        if one_way:
-            raise _bad(clean, "a suspension concerns both directions; one-way does not apply")
-        if len(body) not in (2, 3):
-            raise _bad(clean, "suspend names two states (quote names with spaces) and, optionally, a treaty")
-        return Supposition(clean, "suspend", start, until, states=tuple(body[:2]),
-                           subject=body[2] if len(body) == 3 else None)
+    return clean
+
+
+def _parse_membership(clean: str, verb: re.Match) -> Supposition:
+    """STATE joins ORG|TREATY from DATE [until DATE]; STATE leaves ORG|TREATY [on] DATE."""
+    kind = "join" if verb.group(1).lower() == "joins" else "leave"
+    padded = f" {clean} "
+    state = padded[: verb.start()].strip().strip("'\"")
+    rest = _words(padded[verb.end():])
+    words, start, until, one_way = _dates(clean, rest, ("from", "on", "in"))
+    if one_way:
+        raise _bad(clean, "one-way belongs to a new treaty, not to joining or leaving")
+    if kind == "leave" and until is not None:
+        raise _bad(clean, "leaving takes one date (write a later 'joins' to return)")
+    if not state:
+        raise _bad(clean, f"no state before '{verb.group(1)}'")
+    if not words:
+        raise _bad(clean, f"no organization or treaty after '{verb.group(1)}'")
+    return Supposition(clean, kind, start, until, states=(state,), subject=" ".join(words))
+
+
+def _parse_end(clean: str, words: list[str]) -> Supposition:
+    """end TREATY on DATE."""
+    body, start, until, one_way = _dates(clean, words[1:], ("on", "from", "in"))
+    if until is not None or one_way:
+        raise _bad(clean, "ending a treaty takes one date: end TREATY on DATE")
+    if not body:
+        raise _bad(clean, "no treaty named after 'end'")
+    return Supposition(clean, "end", start, subject=" ".join(body))
+
+
+def _parse_suspend(clean: str, words: list[str]) -> Supposition:
+    """suspend STATE STATE [TREATY] from DATE [until DATE]."""
+    body, start, until, one_way = _dates(clean, words[1:], ("from", "on"))
+    if one_way:
+        raise _bad(clean, "a suspension concerns both directions; one-way does not apply")
+    if len(body) not in (2, 3):
+        raise _bad(clean, "suspend names two states (quote names with spaces) and, optionally, a treaty")
+    return Supposition(clean, "suspend", start, until, states=tuple(body[:2]),
+                       subject=body[2] if len(body) == 3 else None)
+
+
+def _parse_treaty(clean: str, words: list[str]) -> Supposition:
+    """TYPES STATE STATE [STATE ...] from DATE [until DATE] [one-way]."""
     types = _types(clean, words[0])
     if types is None:
         raise _bad(clean, f"'{words[0]}' does not start a supposition")
@@ -225,6 +246,10 @@ def _parse(text: str, parameter: str) -> Supposition:
     if len(set(s.casefold() for s in states)) != len(states):
         raise _bad(clean, "a state is named twice")
     return Supposition(clean, "treaty", start, until, states=tuple(states), obligations=types, one_way=one_way)
+
+
+# the first word -> its form's parser (any other first word: a new treaty's obligation types)
+_BY_HEAD = {"end": _parse_end, "suspend": _parse_suspend}
 
 
 def _quote(value) -> str:
