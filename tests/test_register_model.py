@@ -33,28 +33,49 @@ def test_every_entry_cites_a_source_and_every_obligation_names_its_article(regis
             assert entry.defence_article
 
 
+def _treaty_dates(e: Treaty) -> None:
+    dates = [day(d) for d in (e.signed, e.in_force, e.end) if d]
+    assert dates == sorted(dates), e.id
+    for m in e.members:
+        assert day(m.joined or e.start()) >= day(e.signed)
+        if m.left:
+            assert day(m.left) >= day(m.joined or e.start())
+
+
+def _dataset_update_dates(e: DatasetUpdate) -> None:
+    if e.in_force_from and e.in_force_until:
+        assert day(e.in_force_from) <= day(e.in_force_until), e.id
+    if e.action == "termination" and e.in_force_from:
+        assert day(e.in_force_from) <= day(e.date), e.id
+
+
+def _organization_dates(e: Organization) -> None:
+    for m in e.members:
+        if m.left:
+            assert day(m.joined) <= day(m.left), (e.id, m.ccode)
+        for s in m.suspensions:
+            assert day(m.joined) <= day(s.start)
+
+
+def _status_note_dates(e: StatusNote) -> None:
+    if e.end:
+        assert day(e.start) <= day(e.end)
+
+
+# each kind of entry -> the check of its dates
+_DATE_CHECKS = (
+    (Treaty, _treaty_dates),
+    (DatasetUpdate, _dataset_update_dates),
+    (Organization, _organization_dates),
+    (StatusNote, _status_note_dates),
+)
+
+
 def test_dates_are_consistent(register):
     for _, e in register.entries():
-        if isinstance(e, Treaty):
-            dates = [day(d) for d in (e.signed, e.in_force, e.end) if d]
-            assert dates == sorted(dates), e.id
-            for m in e.members:
-                assert day(m.joined or e.start()) >= day(e.signed)
-                if m.left:
-                    assert day(m.left) >= day(m.joined or e.start())
-        if isinstance(e, DatasetUpdate):
-            if e.in_force_from and e.in_force_until:
-                assert day(e.in_force_from) <= day(e.in_force_until), e.id
-            if e.action == "termination" and e.in_force_from:
-                assert day(e.in_force_from) <= day(e.date), e.id
-        if isinstance(e, Organization):
-            for m in e.members:
-                if m.left:
-                    assert day(m.joined) <= day(m.left), (e.id, m.ccode)
-                for s in m.suspensions:
-                    assert day(m.joined) <= day(s.start)
-        if isinstance(e, StatusNote) and e.end:
-            assert day(e.start) <= day(e.end)
+        for kind, check in _DATE_CHECKS:
+            if isinstance(e, kind):
+                check(e)
 
 
 def _by_id(register):
