@@ -59,38 +59,44 @@ class RequestLimits:
     def __init__(self, app, limits: Limits):
         self.app, self.limits = app, limits
 
+    def refusal(self, scope) -> tuple[int, str, int | None] | None:
+        """(status, reason, limit) when the request's line or headers are over a limit, else None."""
+        limits = self.limits
+        query = scope.get("query_string", b"")
+        if len(query) > limits.query_bytes:
+            return 414, (f"the query string has {len(query):,} bytes; this server's limit is "
+                         f"{limits.query_bytes:,}"), limits.query_bytes
+        headers = scope.get("headers", [])
+        size = sum(len(k) + len(v) + 4 for k, v in headers)
+        if len(headers) > limits.header_count or size > limits.header_bytes:
+            return 431, (f"the request has {len(headers)} headers of {size:,} bytes; this server's limits are "
+                         f"{limits.header_count} headers and {limits.header_bytes:,} bytes"), limits.header_bytes
+        declared = _declared_length(headers)
+        if declared == -1:
+            return 400, "the Content-Length header is not a number", None
+        if declared is not None and declared > limits.body_bytes:
+            return 413, (f"the request body has {declared:,} bytes; this server's limit is "
+                         f"{limits.body_bytes:,}"), limits.body_bytes
+        return None
+
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limits = self.limits
-        query = scope.get("query_string", b"")
-        if len(query) > limits.query_bytes:
-            await _answer(send, 414, f"the query string has {len(query):,} bytes; this server's limit is "
-                          f"{limits.query_bytes:,}", limit=limits.query_bytes)
+        refused = self.refusal(scope)
+        if refused is not None:
+            status, reason, limit = refused
+            await _answer(send, status, reason, **({"limit": limit} if limit is not None else {}))
             return
-        headers = scope.get("headers", [])
-        size = sum(len(k) + len(v) + 4 for k, v in headers)
-        if len(headers) > limits.header_count or size > limits.header_bytes:
-            await _answer(send, 431, f"the request has {len(headers)} headers of {size:,} bytes; this server's "
-                          f"limits are {limits.header_count} headers and {limits.header_bytes:,} bytes",
-                          limit=limits.header_bytes)
-            return
-        declared = None
-        for name, value in headers:
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    await _answer(send, 400, "the Content-Length header is not a number")
-                    return
-        if declared is not None and declared > limits.body_bytes:
-            await _answer(send, 413, f"the request body has {declared:,} bytes; this server's limit is "
-                          f"{limits.body_bytes:,}", limit=limits.body_bytes)
-            return
+        declared = _declared_length(scope.get("headers", []))
         if scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE") and not declared:
             await self.app(scope, receive, send)
             return
+        await self._counted(scope, receive, send)
+
+    async def _counted(self, scope, receive, send):
+        """Pass the request on, counting the body's bytes as they stream (413 past the limit)."""
+        limits = self.limits
         received = 0
         started = False
 
@@ -115,6 +121,17 @@ class RequestLimits:
             if started:
                 raise
             await _answer(send, 413, exc.detail, limit=exc.limit)
+
+
+def _declared_length(headers) -> int | None:
+    """The Content-Length header's value; None when absent, -1 when it is not a number."""
+    for name, value in headers:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return -1
+    return None
 
 
 class Busy(Exception):

@@ -241,20 +241,28 @@ class Store:
             if self._current is None:
                 self._current = self._open(None)
             return
-        signature = _signature(self.path)
+        fresh = self._replacement(_signature(self.path))
+        if fresh is not None:
+            self._switch(fresh)
+
+    def _replacement(self, signature: tuple | None) -> Handle | None:
+        """A handle on the file when it was replaced since it was opened (or on first use), else None."""
         if signature is None:
             if self._current is None:
                 raise DatabaseMissingError(self.shown)
-            return  # the file is gone for a moment (or for good): keep answering from the open one
+            return None  # the file is gone for a moment (or for good): keep answering from the open one
         if self._current is not None and signature == self._current.signature:
-            return
+            return None
         try:
-            fresh = self._open(signature)
+            return self._open(signature)
         except Exception as exc:
             if self._current is None:
                 raise
             log.warning("the database file was replaced but cannot be opened (%s); still serving the old one", exc)
-            return
+            return None
+
+    def _switch(self, fresh: Handle) -> None:
+        """Answer from `fresh` from now on: new cache generation; the old file closes when its requests end."""
         old, self._current = self._current, fresh
         self._names = None
         for cache in (self.responses, self.frames, self.contexts):
