@@ -102,6 +102,39 @@ def treaty_members(con, text: str, on, status: str | None = None, option: str = 
     return codes, [note]
 
 
+def _treaty_group(con, text: str, on, where: str, status: str | None, probe: bool):
+    """A treaty id inside a coalition: True when probing (the treaty exists), else its members on `on`."""
+    if probe:
+        from foedus.query.treaty import find_treaty
+
+        try:
+            find_treaty(con, text)
+        except FoedusError as exc:
+            raise BadInputError("coalition", f"{where}: {exc}") from None
+        return True
+    try:
+        return treaty_members(con, text, on, status, option=where)
+    except BadInputError as exc:
+        if "has no member" in exc.message or "no commitment" in exc.message:
+            return [], []
+        raise
+
+
+def _member_groups(con, is_organization, status: str | None):
+    """The callback `Coalitions` uses for an organization or treaty member of a coalition: True/None when
+    probing, else (codes, notes)."""
+    from foedus.scenario.coalitions import TREATY_ID
+
+    def group(text: str, on, where: str, probe: bool = False):
+        if TREATY_ID.match(text):
+            return _treaty_group(con, text, on, where, status, probe)
+        if probe:
+            return True if is_organization(text) else None
+        return _organization(con, text, on) if is_organization(text) else None
+
+    return group
+
+
 def actor_expander(con, names=None, coalitions=(), status: str | None = None, presets: bool = True):
     """The expander `ScenarioRequest.plan` calls for each actor text: a coalition (presets and `coalitions`,
     checked here: name clashes refused), a treaty id (`atop:3180`, `reg:...`), or an organization; None for a
@@ -113,27 +146,7 @@ def actor_expander(con, names=None, coalitions=(), status: str | None = None, pr
 
         names = StateNames(con)
     is_organization = organization_finder(con)
-
-    def group(text: str, on, where: str, probe: bool = False):
-        """An organization or treaty member of a coalition: True/None when probing, else (codes, notes)."""
-        if TREATY_ID.match(text):
-            if probe:
-                from foedus.query.treaty import find_treaty
-
-                try:
-                    find_treaty(con, text)
-                except FoedusError as exc:
-                    raise BadInputError("coalition", f"{where}: {exc}") from None
-                return True
-            try:
-                return treaty_members(con, text, on, status, option=where)
-            except BadInputError as exc:
-                if "has no member" in exc.message or "no commitment" in exc.message:
-                    return [], []
-                raise
-        if probe:
-            return True if is_organization(text) else None
-        return _organization(con, text, on) if is_organization(text) else None
+    group = _member_groups(con, is_organization, status)
 
     book = Coalitions(con, names, list(coalitions), use_presets=presets, members=group,
                       organization=is_organization)
