@@ -357,6 +357,73 @@ def _score(source, group, rule, tier, predicted: set, actual: dict[int, Joiner],
 COMPOSITIONS = ("as of date", "dyad only")
 
 
+def _war_record(war, engine: dict, naive: dict) -> dict:
+    """The per-war row of a backtest: the war, its joiners and both rules' predictions."""
+    return {
+        "war_id": war.war_id, "war": war.name, "start": war.start.isoformat(), "group": war.group,
+        "original_dyads": [[a, b, d.isoformat()] for a, b, d in war.dyads],
+        "joiners": {str(c): [j.side, j.band] for c, j in sorted(war.joiners.items())},
+        "engine": {str(c): list(v) for c, v in sorted(engine.items())},
+        "naive": {str(c): v[0] for c, v in sorted(naive.items())},
+    }
+
+
+def _predict_wars(wars, contexts, members, mode: str, rounds: int, composition: str, progress=None):
+    """Engine and naive predictions for every war, keyed by war id, plus the per-war rows."""
+    predictions = {}
+    per_war = []
+    for war in wars:
+        engine = engine_predictions(war, contexts, members, mode, rounds, composition)
+        naive = naive_predictions(war, contexts, members, composition)
+        predictions[war.war_id] = (engine, naive)
+        per_war.append(_war_record(war, engine, naive))
+        if progress:
+            progress(war)
+    return predictions, per_war
+
+
+def _pool_scores(source: str, group: str, pools: dict[str, set], keyed: dict) -> list[Score]:
+    """One Score per prediction pool (rule and tier) against the actual joiners `keyed`."""
+    scores = []
+    for name, pool in pools.items():
+        rule, _, tier = name.partition(" ")
+        flat = {(key, side) for key, side in pool}
+        wrong = sum(1 for key, side in flat if key in keyed and keyed[key].side != side)
+        score = _score(source, group, rule, tier or "conditions ignored", {(k, s) for k, s in flat},
+                       {k: v for k, v in keyed.items()}, wrong)
+        scores.append(score)
+    return scores
+
+
+def _score_group(source: str, group: str, chosen, actual_by_war: dict, predictions: dict, members, contexts):
+    """Scores, base-rate row and ceiling row for one war source and one group of wars."""
+    actual: dict = {}
+    pools: dict[str, set] = defaultdict(set)
+    candidates = joined = tied = 0
+    for war in chosen:
+        joiners = actual_by_war.get(war.war_id, {})
+        engine, naive = predictions[war.war_id]
+        for c, j in joiners.items():
+            actual[(war.war_id, c)] = j
+        pools["engine binding"] |= {((war.war_id, c), s) for c, (s, t) in engine.items() if t == "binding"}
+        pools["engine binding+conditional"] |= {((war.war_id, c), s) for c, (s, _t) in engine.items()}
+        pools["naive"] |= {((war.war_id, c), s) for c, (s, _t) in naive.items()}
+        eligible = members(war.start) - war.originals
+        candidates += 2 * len(eligible)
+        joined += sum(1 for c in joiners if c in eligible)
+        tied += len(ceiling(war, joiners, contexts))
+    keyed = {k: v for k, v in actual.items()}
+    scores = _pool_scores(source, group, pools, keyed)
+    rate = joined / candidates if candidates else None
+    scores.append(Score(source, group, "base rate", "random guess", candidates, len(actual), joined, 0,
+                        rate, None, {}))
+    base_rate = {"source": source, "group": group, "joiners_in_system": joined,
+                 "candidate_pairs": candidates, "rate": rate}
+    ceiling_row = {"source": source, "group": group, "joiners": len(actual), "with_tie": tied,
+                   "ceiling": tied / len(actual) if actual else None}
+    return scores, base_rate, ceiling_row
+
+
 def backtest(con, mode: str = "legal", rounds: int = 3, sources=SOURCES, progress=None,
              composition: str = "as of date") -> BacktestResult:
     """Score the engine, the naive rule and the base rate on every war, for both war sources.
@@ -383,55 +450,16 @@ def backtest(con, mode: str = "legal", rounds: int = 3, sources=SOURCES, progres
     cow_match: dict = {}
     if "cow" in sources and has_table(con, "cow_war_dyad_years"):
         actual_by_source["cow"], cow_match = load_cow_joiners(con, wars)
-    predictions = {}
-    per_war = []
-    for war in wars:
-        engine = engine_predictions(war, contexts, members, mode, rounds, composition)
-        naive = naive_predictions(war, contexts, members, composition)
-        predictions[war.war_id] = (engine, naive)
-        per_war.append({
-            "war_id": war.war_id, "war": war.name, "start": war.start.isoformat(), "group": war.group,
-            "original_dyads": [[a, b, d.isoformat()] for a, b, d in war.dyads],
-            "joiners": {str(c): [j.side, j.band] for c, j in sorted(war.joiners.items())},
-            "engine": {str(c): list(v) for c, v in sorted(engine.items())},
-            "naive": {str(c): v[0] for c, v in sorted(naive.items())},
-        })
-        if progress:
-            progress(war)
+    predictions, per_war = _predict_wars(wars, contexts, members, mode, rounds, composition, progress)
     scores, ceilings, base_rates = [], [], []
     groups = ["all wars", "other wars", *SPECIAL_WARS.values()]
     for source, actual_by_war in actual_by_source.items():
         for group in groups:
             chosen = [w for w in wars if group == "all wars" or w.group == group]
-            actual: dict = {}
-            pools: dict[str, set] = defaultdict(set)
-            candidates = joined = tied = 0
-            for war in chosen:
-                joiners = actual_by_war.get(war.war_id, {})
-                engine, naive = predictions[war.war_id]
-                for c, j in joiners.items():
-                    actual[(war.war_id, c)] = j
-                pools["engine binding"] |= {((war.war_id, c), s) for c, (s, t) in engine.items() if t == "binding"}
-                pools["engine binding+conditional"] |= {((war.war_id, c), s) for c, (s, _t) in engine.items()}
-                pools["naive"] |= {((war.war_id, c), s) for c, (s, _t) in naive.items()}
-                eligible = members(war.start) - war.originals
-                candidates += 2 * len(eligible)
-                joined += sum(1 for c in joiners if c in eligible)
-                tied += len(ceiling(war, joiners, contexts))
-            keyed = {k: v for k, v in actual.items()}
-            for name, pool in pools.items():
-                rule, _, tier = name.partition(" ")
-                flat = {(key, side) for key, side in pool}
-                wrong = sum(1 for key, side in flat if key in keyed and keyed[key].side != side)
-                score = _score(source, group, rule, tier or "conditions ignored", {(k, s) for k, s in flat},
-                               {k: v for k, v in keyed.items()}, wrong)
-                scores.append(score)
-            rate = joined / candidates if candidates else None
-            scores.append(Score(source, group, "base rate", "random guess", candidates, len(actual), joined, 0,
-                                rate, None, {}))
-            base_rates.append({"source": source, "group": group, "joiners_in_system": joined,
-                               "candidate_pairs": candidates, "rate": rate})
-            ceilings.append({"source": source, "group": group, "joiners": len(actual), "with_tie": tied,
-                             "ceiling": tied / len(actual) if actual else None})
+            group_scores, base_rate, ceiling_row = _score_group(source, group, chosen, actual_by_war, predictions,
+                                                                members, contexts)
+            scores.extend(group_scores)
+            base_rates.append(base_rate)
+            ceilings.append(ceiling_row)
     return BacktestResult(mode, rounds, composition, len(wars), sum(len(w.dyads) for w in wars), applied, cow_match,
                           scores, ceilings, base_rates, per_war, sorted(actual_by_source))
