@@ -114,10 +114,10 @@ def test_history_spans_the_datasets_and_the_register(client):
 def test_dyad_after_coverage_says_so(client):
     payload = ok(client, "/api/dyad", a="Russia", b="North Korea", on="2000-01-01")
     atop = [c for c in payload["commitments"] if c["treaty_id"].startswith("atop:")]
-    later = ok(client, "/api/dyad", a="USA", b="Japan", on="2020-01-01")
-    assert all(c["status"] == "in_force" for c in atop)
+    later = ok(client, "/api/dyad", a="Cuba", b="North Korea", on="2020-01-01")  # ATOP 3975, no register entry
+    assert atop and all(c["status"] == "in_force" for c in atop)  # non-empty: all() of nothing proves nothing
     unknown = [c for c in later["commitments"] if c["status"] == "unknown_after_coverage"]
-    assert all(c["coverage_end"] and c["note"] for c in unknown)
+    assert unknown and all(c["coverage_end"] and c["note"] and c["tier"] == "presumed" for c in unknown)
 
 
 def test_scenario_is_the_cli_json_and_monte_carlo_is_reproducible(client, cli_json):

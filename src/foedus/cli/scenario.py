@@ -6,7 +6,6 @@ this module only turns options into a request and renders the typed result.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -215,9 +214,9 @@ def sweep(
         result = sweep_result(con, day, rounds=rounds, mode=mode, context=ScenarioContext(con, day, status=status))
         names = StateNames(con)
     if out:
-        tmp = Path(f"{out}.tmp")
-        result.frame.to_csv(tmp, index=False)
-        os.replace(tmp, out)
+        from foedus.atomic import write_atomic
+
+        write_atomic(out, lambda path: result.frame.to_csv(path, index=False))
     if as_json:
         print_json(result.to_json())
         return

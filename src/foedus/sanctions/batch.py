@@ -3,8 +3,6 @@ the verdicts to a temporary file renamed into place, so no half-written output i
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -149,18 +147,10 @@ def read_shipments(path: str | Path, regime: Regime) -> tuple[pd.DataFrame, pd.D
 
 
 def write_atomic(frame: pd.DataFrame, out: str | Path) -> None:
-    """Write CSV to a temporary file beside `out`, then rename it into place."""
-    out = Path(out)
-    handle = tempfile.NamedTemporaryFile(
-        "w", dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False, newline="", encoding="utf-8"
-    )
-    try:
-        with handle:
-            frame.to_csv(handle, index=False)
-        os.replace(handle.name, out)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    """Write CSV atomically (`foedus.atomic`: a temporary file beside `out`, renamed into place)."""
+    from foedus.atomic import write_atomic as write_file
+
+    write_file(out, lambda path: frame.to_csv(path, index=False))
 
 
 def check_file(regime: Regime, path: str | Path, out: str | Path) -> dict[str, int]:

@@ -395,10 +395,9 @@ def fit(data: Dataset, c: float = 0.01, con=None) -> JoiningModel:
 
 def save_model(model: JoiningModel, path: Path | None = None) -> Path:
     target = Path(path) if path else MODEL_FILE
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-    tmp.replace(target)
-    return target
+    from foedus.atomic import write_text_atomic
+
+    return write_text_atomic(target, json.dumps(model.to_json(), indent=1) + "\n")
 
 
 def load_model(path: Path | None = None) -> JoiningModel:
