@@ -332,6 +332,24 @@ def from_body(body: dict | None, parameter: str = "coalitions", limits=None) -> 
     return out
 
 
+def _check_body_entry(key, value, parameter: str, limits) -> None:
+    """The bounds of one inline coalition: its name length, member count and member name lengths."""
+    if len(str(key)) > limits.max_name_length:
+        raise BadInputError(parameter, f"a coalition name of {len(str(key)):,} characters is too long",
+                            fix=f"at most {limits.max_name_length}")
+    members = value.get("members") if isinstance(value, dict) else value
+    if not isinstance(members, list):
+        raise BadInputError(f"{parameter}.{key}", "expected a list of members", fix='["USA", "GBR"]')
+    if len(members) > limits.max_coalition_members:
+        raise BadInputError(f"{parameter}.{key}", f"{len(members)} members given",
+                            fix=f"at most {limits.max_coalition_members}")
+    for i, m in enumerate(members):
+        text = m.get("member") if isinstance(m, dict) else m
+        if len(str(text)) > limits.max_name_length:
+            raise BadInputError(f"{parameter}.{key}[{i}]", "a member name is too long",
+                                fix=f"at most {limits.max_name_length} characters")
+
+
 def check_body(body, parameter: str = "coalitions", limits=None) -> None:
     """The bounds of inline coalitions: how many, how many members, name lengths (no store needed)."""
     if body is None:
@@ -343,20 +361,7 @@ def check_body(body, parameter: str = "coalitions", limits=None) -> None:
     if len(body) > limits.max_coalitions:
         raise BadInputError(parameter, f"{len(body)} coalitions given", fix=f"at most {limits.max_coalitions}")
     for key, value in body.items():
-        if len(str(key)) > limits.max_name_length:
-            raise BadInputError(parameter, f"a coalition name of {len(str(key)):,} characters is too long",
-                                fix=f"at most {limits.max_name_length}")
-        members = value.get("members") if isinstance(value, dict) else value
-        if not isinstance(members, list):
-            raise BadInputError(f"{parameter}.{key}", "expected a list of members", fix='["USA", "GBR"]')
-        if len(members) > limits.max_coalition_members:
-            raise BadInputError(f"{parameter}.{key}", f"{len(members)} members given",
-                                fix=f"at most {limits.max_coalition_members}")
-        for i, m in enumerate(members):
-            text = m.get("member") if isinstance(m, dict) else m
-            if len(str(text)) > limits.max_name_length:
-                raise BadInputError(f"{parameter}.{key}[{i}]", "a member name is too long",
-                                    fix=f"at most {limits.max_name_length} characters")
+        _check_body_entry(key, value, parameter, limits)
 
 
 # ---------------------------------------------------------------------------------------------- resolving
