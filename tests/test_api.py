@@ -112,7 +112,7 @@ def test_history_spans_the_datasets_and_the_register(client):
 
 
 def test_dyad_after_coverage_says_so(client):
-    payload = ok(client, "/api/dyad", a="Russia", b="North Korea", on="2000-01-01")
+    payload = ok(client, "/api/dyad", a="Russia", b="North Korea", on="1990-01-01")  # ATOP 3440, inside coverage
     atop = [c for c in payload["commitments"] if c["treaty_id"].startswith("atop:")]
     later = ok(client, "/api/dyad", a="Cuba", b="North Korea", on="2020-01-01")  # ATOP 3975, no register entry
     assert atop and all(c["status"] == "in_force" for c in atop)  # non-empty: all() of nothing proves nothing
