@@ -156,6 +156,56 @@ def _conditions_met(link, obligation: str, opponents: set[int]) -> bool:
     return True
 
 
+def _obligation_applies(link, obligation: str, p: Participation, partner: int, opponents: set[int]) -> bool:
+    """Whether `link` carries `obligation` and it was called into effect for `partner`, conditions met."""
+    if obligation not in link.obligations:
+        return False
+    if obligation == "defense" and partner not in p.targets:
+        return False
+    if obligation == "offense" and partner not in p.initiators:
+        return False
+    return _conditions_met(link, obligation, opponents)
+
+
+def _link_outcomes(link, p: Participation, partner: int, opponents: set[int]) -> list[tuple[str, bool]]:
+    """(obligation, honoured) for each obligation of `link` called into effect toward `partner`."""
+    ally = link.from_ccode
+    fought_for = ally in p.sides and p.sides[ally] == p.sides[partner]
+    fought_against = ally in p.sides and p.sides[ally] != p.sides[partner]
+    outcomes = []
+    for obligation in ("defense", "offense", "neutrality", "nonaggression"):
+        if not _obligation_applies(link, obligation, p, partner, opponents):
+            continue
+        honoured = fought_for if obligation in ("defense", "offense") else not fought_against
+        outcomes.append((obligation, honoured))
+    return outcomes
+
+
+def _obligation_applies(link, obligation: str, p: Participation, partner: int, opponents: set[int]) -> bool:
+    """Whether `link` carries `obligation` and it was called into effect for `partner`, conditions met."""
+    if obligation not in link.obligations:
+        return False
+    if obligation == "defense" and partner not in p.targets:
+        return False
+    if obligation == "offense" and partner not in p.initiators:
+        return False
+    return _conditions_met(link, obligation, opponents)
+
+
+def _link_outcomes(link, p: Participation, partner: int, opponents: set[int]) -> list[tuple[str, bool]]:
+    """(obligation, honoured) for each obligation of `link` called into effect toward `partner`."""
+    ally = link.from_ccode
+    fought_for = ally in p.sides and p.sides[ally] == p.sides[partner]
+    fought_against = ally in p.sides and p.sides[ally] != p.sides[partner]
+    outcomes = []
+    for obligation in ("defense", "offense", "neutrality", "nonaggression"):
+        if not _obligation_applies(link, obligation, p, partner, opponents):
+            continue
+        honoured = fought_for if obligation in ("defense", "offense") else not fought_against
+        outcomes.append((obligation, honoured))
+    return outcomes
+
+
 def leeds_cases(participations: list[Participation], ties: TieIndex, start: int, until: int) -> list[dict]:
     """Commitments called into effect on a conflict's first day, with conditions met, and whether honoured.
 
@@ -173,18 +223,7 @@ def leeds_cases(participations: list[Participation], ties: TieIndex, start: int,
                 ally = link.from_ccode
                 if ally in p.initiators or ally in p.targets:
                     continue
-                fought_for = ally in p.sides and p.sides[ally] == p.sides[partner]
-                fought_against = ally in p.sides and p.sides[ally] != p.sides[partner]
-                for obligation in ("defense", "offense", "neutrality", "nonaggression"):
-                    if obligation not in link.obligations:
-                        continue
-                    if obligation == "defense" and partner not in p.targets:
-                        continue
-                    if obligation == "offense" and partner not in p.initiators:
-                        continue
-                    if not _conditions_met(link, obligation, opponents):
-                        continue
-                    honoured = fought_for if obligation in ("defense", "offense") else not fought_against
+                for obligation, honoured in _link_outcomes(link, p, partner, opponents):
                     key = (p.conflict, ally, partner, obligation)
                     cases[key] = cases.get(key, False) or honoured
     return [{"conflict": k[0], "ally": k[1], "partner": k[2], "obligation": k[3], "year": None, "honoured": v}
