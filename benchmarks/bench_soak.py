@@ -222,7 +222,7 @@ async def large(base: str, count: int, seconds: float):
     return times, statuses, errors
 
 
-def main() -> None:
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="a built database (foedus data import --db PATH)")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per load phase")
@@ -230,62 +230,92 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=100, help="distinct large requests in phase 4")
     parser.add_argument("--src", help="run this checkout's src directory instead (before/after figures)")
     parser.add_argument("--skip-hostile", action="store_true")
-    args = parser.parse_args()
-    random.seed(12)
-    port = free_port()
+    return parser.parse_args()
+
+
+def _start_server(args: argparse.Namespace, port: int) -> subprocess.Popen:
+    """`foedus serve` on HOST:port without a token, from this checkout or `--src`."""
     env = dict(os.environ)
     env.pop("FOEDUS_API_TOKEN", None)
     if args.src:
         env["PYTHONPATH"] = str(Path(args.src).resolve())
     command = [sys.executable, "-c", "from foedus.cli import main; main()", "serve", "--host", HOST, "--port",
                str(port), "--db", args.db]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _wait_ready(base: str) -> None:
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/api/meta", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        raise SystemExit("the server did not start")
+
+
+def _stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(5)
+
+
+def _missing_url() -> str:
+    a, b = random.sample(CODES, 2)
+    if random.random() < 0.5:
+        return f"/api/dyad?a={a}&b={b}&on={random_date()}"
+    return f"/api/obligations?state={a}&on={random_date()}"
+
+
+def _cache_phases(base: str, args: argparse.Namespace, watch: Watch) -> None:
+    """Phases 1 and 2: cached requests, then requests that miss the cache."""
+    cached = ["/api/meta", "/api/dyad?a=USA&b=GBR&on=2000-01-01", "/api/obligations?state=USA&on=2000-01-01",
+              "/api/network/view?on=2000-01-01"]
+    for url in cached:
+        httpx.get(base + url, timeout=120)
+    result = asyncio.run(load(base, lambda: random.choice(cached), args.clients, args.seconds))
+    print(line("cached", *result))
+    result = asyncio.run(load(base, _missing_url, args.clients, args.seconds))
+    print(line("cache-missing", *result), f" RSS {watch.last / 2**20:,.0f} MB")
+
+
+def _hostile_phase(base: str, args: argparse.Namespace, watch: Watch) -> None:
+    print("hostile set:")
+    for row in asyncio.run(hostile(base, args.seconds)):
+        print(row)
+    print(f"  RSS after the hostile set {watch.last / 2**20:,.0f} MB, peak so far {watch.peak / 2**20:,.0f} MB")
+
+
+def _large_phase(base: str, args: argparse.Namespace, watch: Watch) -> None:
+    result = asyncio.run(large(base, args.large, args.seconds * 6))
+    time.sleep(1.0)
+    print(line(f"{args.large} distinct large", *result), f" RSS after {watch.last / 2**20:,.0f} MB")
+
+
+def main() -> None:
+    args = _parse_args()
+    random.seed(12)
+    port = free_port()
+    server = _start_server(args, port)
     base = f"http://{HOST}:{port}"
     watch = Watch(server.pid)
     watch.start()
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/api/meta", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
+        _wait_ready(base)
         print(f"server {'(' + args.src + ')' if args.src else '(this checkout)'} on {base}, "
               f"RSS after start {watch.last / 2**20:,.0f} MB")
-        cached = ["/api/meta", "/api/dyad?a=USA&b=GBR&on=2000-01-01", "/api/obligations?state=USA&on=2000-01-01",
-                  "/api/network/view?on=2000-01-01"]
-        for url in cached:
-            httpx.get(base + url, timeout=120)
-        result = asyncio.run(load(base, lambda: random.choice(cached), args.clients, args.seconds))
-        print(line("cached", *result))
-
-        def missing():
-            a, b = random.sample(CODES, 2)
-            if random.random() < 0.5:
-                return f"/api/dyad?a={a}&b={b}&on={random_date()}"
-            return f"/api/obligations?state={a}&on={random_date()}"
-
-        result = asyncio.run(load(base, missing, args.clients, args.seconds))
-        print(line("cache-missing", *result), f" RSS {watch.last / 2**20:,.0f} MB")
+        _cache_phases(base, args, watch)
         if not args.skip_hostile:
-            print("hostile set:")
-            for row in asyncio.run(hostile(base, args.seconds)):
-                print(row)
-            print(f"  RSS after the hostile set {watch.last / 2**20:,.0f} MB, peak so far {watch.peak / 2**20:,.0f} MB")
-        result = asyncio.run(large(base, args.large, args.seconds * 6))
-        time.sleep(1.0)
-        print(line(f"{args.large} distinct large", *result), f" RSS after {watch.last / 2**20:,.0f} MB")
+            _hostile_phase(base, args, watch)
+        _large_phase(base, args, watch)
         print(f"server peak RSS {watch.peak / 2**20:,.0f} MB; alive: {server.poll() is None}")
     finally:
         watch.stop.set()
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(5)
+        _stop_server(server)
 
 
 if __name__ == "__main__":
