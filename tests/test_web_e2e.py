@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -87,10 +88,17 @@ def browser():
     except ImportError:
         pytest.fail("the browser tests need the playwright package (pip install playwright); "
                     "never `playwright install`: they use /usr/bin/chromium")
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    # Chromium puts its singleton socket under TMPDIR, and a Unix socket path may not exceed 107 bytes: give it
+    # a short temporary directory of its own, whatever the test run's TMPDIR (CI's is deliberately long).
+    short = tempfile.mkdtemp(prefix="foedus-chromium-", dir="/tmp" if Path("/tmp").is_dir() else None)
+    try:
+        with sync_playwright() as driver:
+            chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
+                                              env={**os.environ, "TMPDIR": short})
+            yield chromium
+            chromium.close()
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
 
 
 def open_page(browser, url: str, viewport=(1400, 900)):
