@@ -89,7 +89,38 @@ def triads(con, on: str | dt.date | None = None, among=None, top: int | None = 1
            kinds=("closed", "open"), names: StateNames | None = None, frame=None, status: str | None = None) -> Triads:
     """Ranked triads on `on`; `among` states (names or codes, comma-separated or a list); `top` per kind (0 or
     None: all); `frame`: the directed commitments of the date (every tier), when cached; `status`: the tiers that
-    count. Each triad record says the status used and, for a projected date, carries the `warning`."""
+    count. Each triad record says the status used and, for a projected date, carries the `warning`.
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection (`foedus.store.open_reader`).
+        on: The date (ISO text or a date); None means today.
+        among (str | list | None): Only triads of these states (names or codes, comma-separated text or a list).
+        top: How many triads of each kind to keep, best first (0 or None: all).
+        kinds (str | list[str]): `closed` (defense triangles), `open` (two pairs defense-bound, the third not), or both.
+        names: The state names to resolve `among` with (default: the store's).
+        frame (pandas.DataFrame | None): The directed commitments of `on` (every tier), when already computed.
+        status: The tiers that count: `confirmed`, `presumed` (default: confirmed and presumed) or `any`.
+
+    Returns:
+        The ranked triads, each with its three states, score, sides and explanation (`foedus triads --json`).
+
+    Raises:
+        BadInputError: `on`, a state in `among`, a kind or `status` is not valid.
+
+    Examples:
+        >>> from foedus.network.answers import triads
+        >>> found = triads(con, "1990-01-01", top=3, kinds="closed")
+        >>> all(record["status"] == "presumed" for record in found.to_json())
+        True
+
+    References:
+        Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002.
+        "Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260.
+
+        Signorino, Curtis S. and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b: Measuring the Similarity of
+        Foreign Policy Positions." International Studies Quarterly 43(1): 115-144. (The obligation scale
+        used to rank open triads.)
+    """
     from foedus.network import triads as triads_module
     from foedus.network.view import graph_on
 

@@ -65,7 +65,24 @@ def used(df: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
 
 
 def cite(df: pd.DataFrame | None = None, datasets: list[str] | None = None) -> str:
-    """The references for a panel's datasets (or for `datasets` by name; all known ones by default)."""
+    """The references for a panel's datasets (or for `datasets` by name; all known ones by default).
+
+    Args:
+        df: A panel built by `foedus.panels`; its `attrs["foedus"]` name the datasets and columns used.
+        datasets: Dataset names (as the store's imports name them, e.g. `ATOP`), used when `df` is None.
+
+    Returns:
+        One line per dataset, `- NAME ...: reference`; for a panel, each line also names the version and
+        the columns the dataset filled.
+
+    Raises:
+        BadInputError: `df` has no foedus metadata, or a name in `datasets` has no reference on file.
+
+    Examples:
+        >>> from foedus.panels.cite import cite
+        >>> cite(datasets=["ATOP"]).startswith("- ATOP: Leeds, Brett Ashley")
+        True
+    """
     if df is not None:
         entries = used(df)
         if not entries:

@@ -40,7 +40,34 @@ def create_dyadyears(
     con=None, system: str = "cow", directed: bool = True, through: int | None = None, since: int | None = None
 ) -> pd.DataFrame:
     """Directed (default) or non-directed dyad-years of the COW or GW list, `since` (default 1816)
-    to `through` (default: the list's last year; later years keep the members alive at its end)."""
+    to `through` (default: the list's last year; later years keep the members alive at its end).
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection; None opens the default store read-only.
+        system: The state list: `cow` (columns `ccode1`, `ccode2`) or `gw` (`gwcode1`, `gwcode2`).
+        directed: True for both orders of each pair, False for one row per pair (code1 < code2).
+        through: The last year (default: the list's last year).
+        since: The first year (default: 1816).
+
+    Returns:
+        A frame with the two codes and `year`, one row per dyad-year in which both states are members;
+        `df.attrs["foedus"]` records the sources (see `cite`).
+
+    Raises:
+        BadInputError: `system` is not `cow` or `gw`.
+
+    Examples:
+        >>> from foedus.panels.dyadyears import create_dyadyears
+        >>> df = create_dyadyears(con, directed=False, since=1990, through=1990)
+        >>> list(df.columns)
+        ['ccode1', 'ccode2', 'year']
+
+    References:
+        Correlates of War Project. 2017. "State System Membership List, v2016." correlatesofwar.org.
+
+        Gleditsch, Kristian S. and Michael D. Ward. 1999. "Interstate System Membership: A Revised List of
+        the Independent States since 1816." International Interactions 25: 393-413.
+    """
     system = check_system(system)
     with store(con) as db:
         query = PAIRS.format(relation="<>" if directed else "<")

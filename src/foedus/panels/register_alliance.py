@@ -110,7 +110,31 @@ def add_register_alliance(df: pd.DataFrame, con=None, directed: bool | None = No
                           status: str | None = None) -> pd.DataFrame:
     """A new frame: a COW state-year or dyad-year frame with `alliance_*` columns: ATOP within its
     coverage, the merged view after it (1 where a commitment `status` counts — confirmed and presumed by
-    default, as in every command — else NA)."""
+    default, as in every command — else NA).
+
+    Args:
+        df: A COW state-year or dyad-year frame (`create_stateyears`, `create_dyadyears`).
+        con (duckdb.DuckDBPyConnection): An open store connection; None opens the default store read-only.
+        directed: Whether the dyads are directed; None reads it from the rows.
+        status: The tiers that count after ATOP's coverage: `confirmed`, `presumed` (default) or `any`.
+
+    Returns:
+        A copy of `df` with the five `alliance_*` obligation columns added; `df` itself is not changed.
+
+    Raises:
+        BadInputError: `df` is not a COW panel, already has those columns, or `status` is not a choice.
+
+    Examples:
+        >>> from foedus.panels.dyadyears import create_dyadyears
+        >>> from foedus.panels.register_alliance import add_register_alliance
+        >>> df = add_register_alliance(create_dyadyears(con, since=2020, through=2020), con)
+        >>> "alliance_defense" in df.columns
+        True
+
+    References:
+        Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002.
+        "Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260.
+    """
     return with_added(df, register_added(df, con, directed, status=status))
 
 

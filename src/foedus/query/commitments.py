@@ -171,6 +171,30 @@ def obligations(
 
     `frame`: the directed commitments of that date, when the caller already has them (any status: the
     `status` filter is applied here). Without it, only the state's rows of the interval table are read.
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection (`foedus.store.open_reader`).
+        state: The state's COW code.
+        on: The date (ISO text or a date); None means today.
+        frame: The directed commitments of `on` (every status), when already computed.
+        status: The tiers that count: `confirmed`, `presumed` (default: confirmed and presumed) or `any`.
+
+    Returns:
+        One row per directed commitment (`from_ccode`, `to_ccode`, `treaty_id`, `phase`, one column per
+        obligation, ...), sorted by partner, then direction, then treaty. Pass it to `records` for JSON.
+
+    Raises:
+        BadInputError: `on` is not a date or `status` is not one of the choices.
+
+    Examples:
+        >>> from foedus.query import obligations
+        >>> frame = obligations(con, 365, "1990-01-01")  # what Russia owes and is owed
+        >>> bool(((frame.from_ccode == 365) | (frame.to_ccode == 365)).all())
+        True
+
+    References:
+        Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002.
+        "Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260.
     """
     status = check_status(status)
     code = int(state)
@@ -195,7 +219,32 @@ def dyad(
     frame: pd.DataFrame | None = None,
     status: str | None = None,
 ) -> pd.DataFrame:
-    """What A owes B and what B owes A on `on` (directed rows, A→B first); `frame` and `status` as in `obligations`."""
+    """What A owes B and what B owes A on `on` (directed rows, A→B first); `frame` and `status` as in `obligations`.
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection (`foedus.store.open_reader`).
+        a: State A's COW code.
+        b: State B's COW code.
+        on: The date (ISO text or a date); None means today.
+        frame: The directed commitments of `on` (every status), when already computed.
+        status: The tiers that count: `confirmed`, `presumed` (default: confirmed and presumed) or `any`.
+
+    Returns:
+        The directed commitments between A and B in force on `on`: A→B rows first, each direction by treaty.
+        Empty when the two states owe each other nothing that day.
+
+    Raises:
+        BadInputError: `on` is not a date or `status` is not one of the choices.
+
+    Examples:
+        >>> from foedus.query import dyad, records
+        >>> [(r["from_ccode"], r["to_ccode"], r["obligations"]) for r in records(dyad(con, 365, 731, "1990-01-01"))]
+        [(365, 731, ['defense', 'nonaggression']), (731, 365, ['defense', 'nonaggression'])]
+
+    References:
+        Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002.
+        "Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260.
+    """
     status = check_status(status)
     a, b = int(a), int(b)
     if frame is None:
@@ -248,6 +297,20 @@ def records(frame: pd.DataFrame, names=None, warning: str | None = None) -> list
     """The stable JSON records of directed commitments (see README, `--json`).
 
     `warning`: the date's projection warning (`warning_for`), repeated on every record when given.
+
+    Args:
+        frame: Directed commitments, as `obligations` or `dyad` return them.
+        names (StateNames | None): State names (`from_name`, `to_name`) to add to each record, when given.
+        warning: The date's projection warning, repeated on every record when given.
+
+    Returns:
+        One dict per row: `from_ccode`, `to_ccode`, `obligations`, `conditions`, `treaty_id`, `treaty_name`,
+        `phase`, `since`, `until` and the row's source.
+
+    Examples:
+        >>> from foedus.query import dyad, records
+        >>> [r["treaty_id"] for r in records(dyad(con, 365, 731, "1990-01-01"))]
+        ['atop:3440', 'atop:3440']
     """
     out = []
     for row in frame.to_dict("records"):

@@ -328,7 +328,31 @@ class History(ListResult):
 
 
 def history_answer(con, a: str | int, b: str | int, names: StateNames | None = None) -> History:
-    """The typed history of A↔B (names or codes); a state paired with itself is an error."""
+    """The typed history of A↔B (names or codes); a state paired with itself is an error.
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection (`foedus.store.open_reader`).
+        a: State A, by name or COW code.
+        b: State B, by name or COW code.
+        names: The state names to resolve `a` and `b` with (default: the store's).
+
+    Returns:
+        Every period of A↔B, A→B first (`foedus history --json`); `.a` and `.b` are the codes resolved,
+        `.notes` says how names were read.
+
+    Raises:
+        BadInputError: A name is unknown, or `a` and `b` are the same state.
+
+    Examples:
+        >>> from foedus.query.history import history_answer
+        >>> answer = history_answer(con, 365, 731)  # Russia and North Korea
+        >>> (answer.a, answer.b)
+        (365, 731)
+
+    References:
+        Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002.
+        "Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260.
+    """
     names = names_for(con, names)
     notes: list[str] = []
     code_a, code_b = state_code(names, a, "a", notes=notes), state_code(names, b, "b", notes=notes)

@@ -81,7 +81,28 @@ def normalise_treaty_id(text: str | int) -> str:
 
 
 def treaty(con, treaty_id: str | int) -> dict:
-    """The treaty record with members by phase; raises FoedusError when unknown."""
+    """The treaty record with members by phase; raises FoedusError when unknown.
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection (`foedus.store.open_reader`).
+        treaty_id: The treaty's id (`atop:3440`), its ATOP number (3440) or another form `find_treaty` accepts.
+
+    Returns:
+        A dict with `treaty_id`, `name`, `dataset`, `version`, `begin`, `end`, `bilateral`, `obligations`,
+        the members by phase and the sources of each fact.
+
+    Raises:
+        FoedusError: No treaty has that id.
+
+    Examples:
+        >>> from foedus.query import treaty
+        >>> treaty(con, 3440)["treaty_id"]
+        'atop:3440'
+
+    References:
+        Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002.
+        "Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260.
+    """
     tid = find_treaty(con, treaty_id)
     frame = con.execute(
         "SELECT t.*, s.kind AS source_kind, s.dataset AS source_dataset, s.version AS source_version, "

@@ -297,6 +297,33 @@ def run_scenario(context: ScenarioContext, scenario: Scenario, reliability: Reli
 
     `reliability` only sets the `probability` reported for each obliged or conditional state;
     `fighting` (state -> side) adds states already at war when the scenario starts (see `War.start`).
+
+    Args:
+        context: The commitments and capabilities of the scenario's date (`ScenarioContext(con, on)`).
+        scenario: The date, attackers, targets and facts (`foedus.scenario.model.Scenario`).
+        reliability: How likely each obligation is honoured (default: 0.75 per type, conditional × 0.5).
+        fighting: States already at war when the scenario starts, as COW code -> side.
+
+    Returns:
+        Every state's status (obliged, conditional, released, ...) by round, the two sides with their
+        capabilities, the commitments whose status is unknown, and notes.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from foedus.scenario.context import ScenarioContext
+        >>> from foedus.scenario.engine import run_scenario
+        >>> from foedus.scenario.model import Scenario
+        >>> day = dt.date(1990, 1, 1)
+        >>> result = run_scenario(ScenarioContext(con, day), Scenario(on=day, attackers=(2,), targets=(731,)))
+        >>> (result.on, result.mode, result.rounds)
+        ('1990-01-01', 'legal', 1)
+
+    References:
+        Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002.
+        "Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260.
+
+        Leeds, Brett Ashley, Andrew G. Long, and Sara McLaughlin Mitchell. 2000. "Reevaluating Alliance
+        Reliability: Specific Threats, Specific Promises." Journal of Conflict Resolution 44(5): 686-699.
     """
     from foedus.scenario.actors import attacker_notes, judge_supporters
 

@@ -165,7 +165,24 @@ def _types(text: str, word: str) -> tuple[str, ...] | None:
 
 
 def parse(text: str, parameter: str = PARAMETER) -> Supposition:
-    """One supposition from its text (see the module docstring for the grammar)."""
+    """One supposition from its text (see the module docstring for the grammar).
+
+    Args:
+        text: The supposition, e.g. `PRK joins CSTO from 2025-01-01`.
+        parameter: The argument named in the error when the text does not parse.
+
+    Returns:
+        The parsed supposition: its kind, states, subject and dates.
+
+    Raises:
+        BadInputError: The text matches none of the forms.
+
+    Examples:
+        >>> from foedus.suppose import parse
+        >>> s = parse("PRK joins CSTO from 2025-01-01")
+        >>> (s.kind, s.states, s.subject, s.start.isoformat())
+        ('join', ('PRK',), 'CSTO', '2025-01-01')
+    """
     try:
         return _parse(text, parameter)
     except BadInputError as exc:

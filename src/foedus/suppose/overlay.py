@@ -490,7 +490,29 @@ def as_suppositions(items) -> list[Supposition]:
 @contextlib.contextmanager
 def apply(con, suppositions):
     """The world `suppositions` describe, as a connection to an in-memory copy of `con`'s store (a context
-    manager; the copy is dropped on exit). With no suppositions, `con` itself."""
+    manager; the copy is dropped on exit). With no suppositions, `con` itself.
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection; it is read, never written.
+        suppositions (Supposition | str | list | None): A supposition, its text, or a list of either
+            (`foedus.suppose.parse`); None or [] for none.
+
+    Yields:
+        world (duckdb.DuckDBPyConnection): A connection to the supposed world, which every question of the
+            library accepts in place of `con`.
+
+    Raises:
+        BadInputError: A supposition's text does not parse or names an unknown state, organization or treaty.
+
+    Examples:
+        >>> from foedus import suppose
+        >>> from foedus.query.organizations import organization_answer
+        >>> with suppose.apply(con, ["PRK joins CSTO from 2025-01-01"]) as world:
+        ...     answer = organization_answer(world, "CSTO", "2025-06-01")
+        >>> with suppose.apply(con, []) as world:
+        ...     world is con
+        True
+    """
     items = as_suppositions(suppositions)
     if not items:
         yield con

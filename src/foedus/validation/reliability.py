@@ -237,7 +237,32 @@ def _share(cases) -> tuple[float | None, int, int]:
 
 
 def reliability(con) -> ReliabilityResult:
-    """The four published comparisons, recomputed from the store."""
+    """The four published comparisons, recomputed from the store.
+
+    Args:
+        con (duckdb.DuckDBPyConnection): An open store connection with ATOP and the COW war data imported
+            (the GML MIDs are optional).
+
+    Returns:
+        One row per comparison (published share, share recomputed, cases and the difference explained)
+        and the cases behind them; `.row(key)` picks one, e.g. `sabrosky` or `llm_wars`.
+
+    Examples:
+        >>> from foedus.validation.reliability import reliability
+        >>> result = reliability(con)
+        >>> result.row("llm_wars").key
+        'llm_wars'
+
+    References:
+        Sabrosky, Alan Ned. 1980. "Interstate Alliances: Their Reliability and the Expansion of War." In
+        J. D. Singer (ed.), The Correlates of War II. Free Press.
+
+        Leeds, Brett Ashley, Andrew G. Long, and Sara McLaughlin Mitchell. 2000. "Reevaluating Alliance
+        Reliability: Specific Threats, Specific Promises." Journal of Conflict Resolution 44(5): 686-699.
+
+        Berkemeier, Molly and Matthew Fuhrmann. 2018. "Reassessing the Fulfillment of Alliance Commitments
+        in War." Research & Politics 5(2).
+    """
     from foedus.ingest.schema_extra import has_table
 
     ties = TieIndex(con)
