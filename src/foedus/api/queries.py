@@ -12,31 +12,23 @@ from foedus.api import models
 from foedus.api.errors import NotFound
 from foedus.api.params import Answer, DateQuery, NameQuery, StatusQuery, TypesQuery, day, get_store, status
 from foedus.api.store import Store
+from foedus.dates import to_iso
 from foedus.errors import FoedusError
 from foedus.query.answers import Dyad, Obligations, dyad_answer, obligations_answer
 from foedus.query.states import StateLookup, search_states
 from foedus.query.treaty import Treaty, treaty_answer
 from foedus.store.schema import SCHEMA_VERSION
+from foedus.store.status import imported_datasets
 
 router = APIRouter(tags=["queries"])
 
 OnQuery = DateQuery()
 
 
-def _iso(value) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def meta_payload(store: Store, endpoints: dict[str, bool]) -> dict:
     with store.cursor() as cur:
-        rows = cur.execute(
-            "SELECT dataset, version, file, rows, coverage_end, imported_at FROM imports ORDER BY dataset"
-        ).fetchall()
+        datasets = imported_datasets(cur)
         first, last = cur.execute("SELECT min(start_date), max(end_date) FROM state_spells").fetchone()
-    datasets = [
-        {"dataset": d, "version": v, "file": f, "rows": n, "coverage_end": _iso(c), "imported_at": _iso(t)}
-        for d, v, f, n, c, t in rows
-    ]
     ends = [r["coverage_end"] for r in datasets if r["coverage_end"] and r["dataset"].startswith("ATOP")]
     return {
         "version": __version__,
@@ -45,7 +37,7 @@ def meta_payload(store: Store, endpoints: dict[str, bool]) -> dict:
         "build": store.build_info(),
         "writable": store.writable,
         "datasets": datasets,
-        "dates": {"first": _iso(first), "last": _iso(last), "commitments_coverage_end": max(ends, default=None)},
+        "dates": {"first": to_iso(first), "last": to_iso(last), "commitments_coverage_end": max(ends, default=None)},
         "endpoints": endpoints,
     }
 

@@ -8,6 +8,7 @@ import typer
 
 from foedus.cli.common import DbOption, JsonOption, console, print_json, store
 from foedus.config import db_path
+from foedus.store.status import status_payload
 
 app = typer.Typer(help="Import and inspect the datasets; see when and from what the database was built.",
                   no_args_is_help=True)
@@ -52,33 +53,6 @@ def import_(
         table.add_row(name, str(rows))
     console.print(table)
     console.print(f"build {result.build_id} at {result.built_at}", highlight=False)
-
-
-def status_payload(con, path: str) -> dict:
-    """What `data status --json` prints: the build record and each imported dataset."""
-    from foedus.store.build import read_build
-
-    build = read_build(con)
-    rows = con.execute(
-        "SELECT dataset, version, file, sha256, rows, coverage_end, imported_at FROM imports ORDER BY dataset"
-    ).fetchall()
-    datasets = [
-        {"dataset": d, "version": v, "file": f, "sha256": s, "rows": n,
-         "coverage_end": c.isoformat() if c else None, "imported_at": t.isoformat() if t else None}
-        for d, v, f, s, n, c, t in rows
-    ]
-    return {
-        "database": path,
-        "build": {
-            "build_id": build.get("build_id"),
-            "built_at": build.get("built_at"),
-            "kind": build.get("build_kind"),
-            "data_dir": build.get("data_dir"),
-            "foedus_version": build.get("foedus_version"),
-            "files": build.get("build_files", []),
-        },
-        "datasets": datasets,
-    }
 
 
 @app.command("status")
