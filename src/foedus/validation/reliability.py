@@ -181,31 +181,6 @@ def _link_outcomes(link, p: Participation, partner: int, opponents: set[int]) ->
     return outcomes
 
 
-def _obligation_applies(link, obligation: str, p: Participation, partner: int, opponents: set[int]) -> bool:
-    """Whether `link` carries `obligation` and it was called into effect for `partner`, conditions met."""
-    if obligation not in link.obligations:
-        return False
-    if obligation == "defense" and partner not in p.targets:
-        return False
-    if obligation == "offense" and partner not in p.initiators:
-        return False
-    return _conditions_met(link, obligation, opponents)
-
-
-def _link_outcomes(link, p: Participation, partner: int, opponents: set[int]) -> list[tuple[str, bool]]:
-    """(obligation, honoured) for each obligation of `link` called into effect toward `partner`."""
-    ally = link.from_ccode
-    fought_for = ally in p.sides and p.sides[ally] == p.sides[partner]
-    fought_against = ally in p.sides and p.sides[ally] != p.sides[partner]
-    outcomes = []
-    for obligation in ("defense", "offense", "neutrality", "nonaggression"):
-        if not _obligation_applies(link, obligation, p, partner, opponents):
-            continue
-        honoured = fought_for if obligation in ("defense", "offense") else not fought_against
-        outcomes.append((obligation, honoured))
-    return outcomes
-
-
 def leeds_cases(participations: list[Participation], ties: TieIndex, start: int, until: int) -> list[dict]:
     """Commitments called into effect on a conflict's first day, with conditions met, and whether honoured.
 
