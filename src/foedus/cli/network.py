@@ -298,12 +298,14 @@ def sscore(
     status: str = StatusOption,
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Signorino–Ritter S-scores of alliance portfolios: one dyad, one state's ranking, or the year matrix."""
     from foedus.network import answers
 
     status = status_option(status)
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         if a and b:
             _sscore_pair(con, names, a, b, year, on, as_json, status)
@@ -339,12 +341,14 @@ def plot_network(
     layout: str = typer.Option("ring", "--layout", help="ring (same place for a state on every date) or spring"),
     highlight: str = typer.Option(None, "--highlight", help="States to mark, comma-separated"),
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """The commitment network on a date (or several, with a shared layout)."""
     from foedus.network import plots
     from foedus.network.snapshot import commitment_graph
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         days = [parse_date(d, "--on") for d in (on or [None])]
         marked = _codes(names, highlight, False)
@@ -365,11 +369,13 @@ def plot_dyad(
     start: str = typer.Option(None, "--from", help="First date (default: when both states exist)"),
     end: str = typer.Option(None, "--to", help="Last date (default: today)"),
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """A dyad's commitments over time as a timeline."""
     from foedus.network import plots
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
         code_a, code_b = _resolve(names, a, False, "a"), _resolve(names, b, False, "b")
         console.print(f"wrote {plots.plot_dyad(con, code_a, code_b, out, start=start, end=end)}")
@@ -383,12 +389,14 @@ def plot_blocs(
     out: Path = typer.Option(..., "--out", help="File .png or .svg"),
     seed: int = typer.Option(0, "--seed", help="Louvain seed"),
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Bloc sizes over time (1 January of every --step-th year)."""
     from foedus.network import blocs as blocs_module
     from foedus.network import plots
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         dates = blocs_module.yearly_dates(start, end, step)
         console.print(f"wrote {plots.plot_blocs(con, dates, out, seed=seed)}")
 

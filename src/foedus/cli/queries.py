@@ -156,11 +156,16 @@ def treaty(
     treaty_id: str = typer.Argument(..., help="Treaty id: 3440, atop:3440 or a register id"),
     as_json: bool = JsonOption,
     db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
-    """One treaty: members and phases, provisions, conditions, threat identities, sources."""
+    """One treaty: members and phases, provisions, conditions, threat identities, sources.
+
+    With --suppose, the treaty as supposed (a supposed accession, exit or end shows as a hypothetical row; a supposed
+    new treaty is `reg:supposition-N`)."""
     from foedus.query.treaty import treaty_answer
 
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         record = treaty_answer(con, treaty_id)
         if as_json:
             print_json(record.to_json())
@@ -187,13 +192,20 @@ def treaty(
         console.print(table)
 
 
-def briefing(on: str = OnOption, status: str = StatusOption, db: str = DbOption) -> None:
-    """The main job: North Korea's commitments today and the Russia–China–DPRK dyads."""
+def briefing(
+    on: str = OnOption,
+    status: str = StatusOption,
+    db: str = DbOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
+) -> None:
+    """The main job: North Korea's commitments today and the Russia–China–DPRK dyads (in a supposed world with
+    --suppose)."""
     from foedus.briefing import briefing as make_briefing
     from foedus.cli.common import date_warning
 
     status = status_option(status)
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         day = parse_date(on, "--on")
         show_warning(date_warning(con, day))
         console.print(make_briefing(con, day, status=status), highlight=False, soft_wrap=True, markup=False)

@@ -182,11 +182,18 @@ def sweep(
     draws: int = exposure.DrawsOption, reliability: float = exposure.ReliabilityOption,
     model: str = exposure.ModelOption, seed: int = exposure.SeedOption, scheduler: str = exposure.SchedulerOption,
     workers: int = exposure.WorkersOption, resume: bool = exposure.ResumeOption,
+    suppose: list[str] = SupposeOption,
+    suppose_file: str = SupposeFileOption,
 ) -> None:
     """Every ordered (attacker, target) pair among system members on a date: joiners bound whoever fights.
 
     With --from/--to: every directed dyad on every date of the range, on Dask (foedus.cli.exposure)."""
     status = status_option(status)
+    if (start is not None or end is not None) and (suppose or suppose_file):
+        from foedus.errors import BadInputError
+
+        raise BadInputError("--suppose", "the whole-history sweep (--from/--to) runs on Dask workers that read the "
+                            "store itself, not a supposed copy", fix="sweep one date with --on and --suppose")
     if start is not None or end is not None:
         from foedus.query.intervals import DEFAULT_STATUS
 
@@ -208,7 +215,7 @@ def sweep(
     from foedus.scenario.sweep import sweep_result
 
     ScenarioRequest(attackers=["-"], targets=["-"], rounds=rounds, mode=mode).check(cli=True)
-    with store(db) as con:
+    with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         day = parse_date(on, "--on")
         show_warning(date_warning(con, day))
         result = sweep_result(con, day, rounds=rounds, mode=mode, context=ScenarioContext(con, day, status=status))
