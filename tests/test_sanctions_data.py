@@ -169,3 +169,39 @@ def test_invalid_yaml_is_reported(tmp_path):
     path.write_text("name: [unclosed\n", encoding="utf-8")
     with pytest.raises(SanctionsDataError, match="not valid YAML"):
         load_regime(path)
+
+
+# Hosts that copy Wikipedia (or are wikis) and may not be cited: the issue 16 citation rule.
+WIKI_COPIES = ("wikipedia.org", "zxc.wiki", "wiki.li", "theinfolist", "absoluteastronomy", "namu.wiki",
+               "namu.moe", "kiddle", "wikiwand", "everybodywiki")
+
+
+def _strings(node):
+    """Every string value (titles, URLs, sources, notes) anywhere in a loaded YAML document."""
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+    elif isinstance(node, str):
+        yield node
+
+
+@pytest.mark.parametrize("name", ["measures.yaml", "trade.yaml", "hs2022.yaml"])
+def test_no_wikipedia_copies_are_cited(name):
+    strings = [s.lower() for s in _strings(yaml.safe_load(_default(name).read_text(encoding="utf-8")))]
+    assert any(s.startswith("http") for s in strings), name
+    assert [s for s in strings if "wikipedia" in s or any(host in s for host in WIKI_COPIES)] == []
+
+
+def test_votes_seen_on_a_page_are_not_flagged(regime):
+    votes = {r.number: r.vote for r in regime.resolutions}
+    for number in (1718, 1874, 2270, 2397):
+        assert votes[number].uncertain is False, number
+    assert votes[1874].meeting == "S/PV.6141" and votes[2397].meeting == "S/PV.8151"
+    # the 2356 press release is SC/12853 (seen); SC/12856 was a guess
+    urls = [s.url or "" for s in votes[2356].sources]
+    assert any("sc12853" in u for u in urls) and not any("sc12856" in u for u in urls)
+    # a vote whose press release or meeting number was not seen keeps its flag and says so
+    assert votes[2321].uncertain and "not seen" in votes[2321].note
