@@ -18,6 +18,7 @@ from starlette.routing import Match, Mount
 from foedus import __version__
 from foedus.api import claims as claims_api
 from foedus.api import data, errors, invocations, mapview, network, panels, queries, register, sanctions, scenario
+from foedus.api import suppose as suppose_api
 from foedus.api.guard import HeavyPool, RequestLimits, allowed_hosts
 from foedus.api.httpcache import ResponseCache
 from foedus.api.limits import Limits
@@ -124,7 +125,8 @@ def create_app(db_path: str | None = None, token: str | None = None, data_dir: s
     app.state.token = token
     app.state.endpoints = {"history": True, "organizations": True, "memberships": True}
     errors.install(app)
-    for module in (queries, register, network, scenario, panels, data, invocations, sanctions, mapview, claims_api):
+    for module in (queries, register, network, scenario, suppose_api, panels, data, invocations, sanctions, mapview,
+                   claims_api):
         app.include_router(module.router, prefix="/api")
     app.include_router(mapview.docs_router)
 
