@@ -1,27 +1,38 @@
-"""Soak test of `foedus serve` under load and hostile requests (issue 12), on loopback only.
+"""Soak test of `foedus serve` under load and hostile requests (issues 12 and 13), on loopback only.
 
 Starts `foedus serve --host 127.0.0.1` on a free port over a built database (``--db``; build one with
 `foedus data import --db PATH`), then runs, each phase bounded in time and count:
 
-1. cached: 50 concurrent clients (httpx, asyncio) on a few URLs answered from the caches;
-2. missing: 50 concurrent clients on cache-missing URLs (random COW pairs, random dates 1816–2026);
-3. hostile: at the same time, a 100,000-character name (POST /api/scenario and GET /api/dyad), a 20 MB
-   `where`, a 20-digit year, 4 maximal Stata panel downloads, 45 concurrent Monte Carlo runs, while
-   /api/meta (cached) and uncached dyads are timed every 100 ms;
-4. large: 100 distinct large answers (network views and triads of distinct dates), then the server's RSS.
+1. cached, closed loop: 50 clients, each sending its next GET as soon as the last is answered, on a few URLs
+   answered from the caches;
+2. cache-missing, closed loop: the same on random COW pairs and random dates 1816–2026 (dyad, obligations);
+3. open loop, cached and cache-missing: 50 clients each sending at a fixed rate (``--rate`` per client,
+   Poisson arrivals; 2/s = 100 req/s in all). A request's latency counts from the moment it was due, so a
+   server that falls behind shows it (no coordinated omission); the achieved rate is printed beside it;
+4. hostile: at the same time, a 100,000-character name (POST /api/scenario and GET /api/dyad), a 20 MB
+   `where`, a 20-digit year, 4 maximal Stata panel downloads, 45 concurrent Monte Carlo runs, while a
+   separate probe process times /api/meta (cached) and uncached dyads every 50 ms;
+5. large: 100 distinct large answers (network views and triads of distinct dates), then the server's RSS.
 
-Prints p50/p95/p99, status counts and errors per phase, /api/meta latency during the hostile phase, and the
-server's peak resident memory (psutil when installed, else /proc). ``--src DIR`` runs another checkout's
-``src`` (e.g. an older commit from `git archive`) for before/after figures; ``--skip-hostile`` leaves the
-hostile phase out (an unguarded server may be killed by it). Only 127.0.0.1 is contacted.
+The load client is a raw asyncio HTTP/1.1 keep-alive client (one connection per client, uvloop when
+installed, bodies counted, not decoded): httpx costs more CPU per request than the server's cached path, and
+on a 2-core machine where the client shares the CPU that would measure the client. Each phase prints the
+client's and the server's CPU per request so it can be seen which side was the bottleneck.
 
-Run: .venv/bin/python benchmarks/bench_soak.py --db /tmp/foedus.duckdb [--seconds 20] [--clients 50]
+Prints p50/p95/p99, status counts and errors per phase, /api/meta latency during the hostile phase, the
+server's peak resident memory and its RSS after the large requests (psutil when installed, else /proc), and
+whether each target of the issues is MET or MISSED. ``--src DIR`` runs another checkout's ``src`` (e.g. an
+older commit from `git archive`) for before/after figures; ``--skip-hostile`` leaves the hostile phase out (an
+unguarded server may be killed by it). Only 127.0.0.1 is contacted.
+
+Run: .venv/bin/python benchmarks/bench_soak.py --db /tmp/foedus.duckdb [--seconds 10] [--clients 50] [--rate 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import socket
@@ -29,6 +40,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -36,6 +48,10 @@ import httpx
 HOST = "127.0.0.1"
 CODES = [2, 20, 70, 200, 210, 211, 220, 230, 235, 255, 290, 325, 339, 345, 350, 355, 360, 365, 375, 380, 385,
          390, 640, 645, 651, 663, 666, 700, 710, 713, 731, 732, 740, 750, 770, 800, 840, 850, 900, 920]
+CACHED = ["/api/meta", "/api/dyad?a=USA&b=GBR&on=2000-01-01", "/api/obligations?state=USA&on=2000-01-01",
+          "/api/network/view?on=2000-01-01"]
+TARGET_MS = 50.0  # issue 12: /api/meta under the hostile set; issue 13: API p95 for 50 concurrent clients
+TARGET_RSS = 1.5 * 2**30  # issue 12: RSS after 100 distinct large requests
 
 
 def free_port() -> int:
@@ -59,6 +75,16 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used (every thread)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 class Watch(threading.Thread):
     """Samples the server's RSS every 0.2 s (the peak, and the last sample)."""
 
@@ -80,47 +106,215 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def line(name: str, times: list[float], statuses: dict, errors: int) -> str:
-    ms = [t * 1000 for t in times]
-    shown = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()))
-    return (f"{name:<28} n={len(ms):>6}  p50={pct(ms, .5):8.1f} ms  p95={pct(ms, .95):8.1f} ms  "
-            f"p99={pct(ms, .99):8.1f} ms  statuses {{{shown}}}  errors={errors}")
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
 
 
-async def load(base: str, make_url, clients: int, seconds: float, limit: int = 200_000):
-    """`clients` concurrent loops, each sending its next GET when the last is answered, for `seconds`."""
-    times, statuses, errors = [], {}, 0
+# ------------------------------------------------------------------------------------------- the raw client
+
+
+class Connection:
+    """One HTTP/1.1 keep-alive connection to HOST:port (reconnects when the server closes it)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, path: str, method: str = "GET", body: bytes = b"",
+                      content_type: str = "application/json") -> tuple[int, int]:
+        """(status, body bytes) of one request; the body is read and counted, not decoded."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+        head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\nAccept-Encoding: gzip\r\n"
+        if body or method == "POST":
+            head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+        try:
+            self.writer.write(head.encode() + b"\r\n" + body)
+            raw = await self.reader.readuntil(b"\r\n\r\n")
+            lines = raw.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)}
+            size = await self._body(headers)
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError):
+            self.close()
+            raise
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, size
+
+    async def _body(self, headers: dict[str, str]) -> int:
+        if "content-length" in headers:
+            size = int(headers["content-length"])
+            await self.reader.readexactly(size)
+            return size
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            size = 0
+            while True:
+                chunk = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(chunk + 2)
+                size += chunk
+                if chunk == 0:
+                    return size
+        return 0
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class Result:
+    """The latencies (s), status counts and errors of one phase, with its length and the CPU each side used."""
+
+    times: list[float] = field(default_factory=list)
+    statuses: dict = field(default_factory=dict)
+    errors: int = 0
+    seconds: float = 0.0
+    client_cpu: float = 0.0
+    server_cpu: float = 0.0
+
+    def add(self, status: int, latency: float) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.times.append(latency)
+
+    @property
+    def p95_ms(self) -> float:
+        return pct(self.times, .95) * 1000
+
+    @property
+    def bad(self) -> int:
+        """Transport errors and 5xx answers."""
+        return self.errors + sum(n for status, n in self.statuses.items() if status >= 500)
+
+    def line(self, name: str) -> str:
+        ms = [t * 1000 for t in self.times]
+        shown = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
+        n = max(len(ms), 1)
+        rate = len(ms) / self.seconds if self.seconds else float("nan")
+        return (f"{name:<34} n={len(ms):>6} ({rate:6.0f}/s)  p50={pct(ms, .5):7.1f}  p95={pct(ms, .95):7.1f}  "
+                f"p99={pct(ms, .99):7.1f} ms  {{{shown}}} errors={self.errors}  CPU/req server "
+                f"{1000 * self.server_cpu / n:.2f} ms, client {1000 * self.client_cpu / n:.2f} ms")
+
+
+async def closed_loop(port: int, make_url, clients: int, seconds: float, limit: int = 500_000) -> Result:
+    """`clients` connections, each sending its next GET as soon as the last is answered, for `seconds`."""
+    result = Result()
     deadline = time.monotonic() + seconds
     sent = 0
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=clients)) as client:
-        async def worker():
-            nonlocal errors, sent
-            while time.monotonic() < deadline and sent < limit:
-                sent += 1
+
+    async def worker():
+        nonlocal sent
+        connection = Connection(port)
+        while time.monotonic() < deadline and sent < limit:
+            sent += 1
+            started = time.monotonic()
+            try:
+                status, _size = await connection.request(make_url())
+                result.add(status, time.monotonic() - started)
+            except (OSError, asyncio.IncompleteReadError, ValueError, IndexError, asyncio.LimitOverrunError):
+                result.errors += 1
+        connection.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+async def open_loop(port: int, make_url, clients: int, rate: float, seconds: float, seed: int = 3) -> Result:
+    """`clients` connections, each sending GETs at Poisson arrivals of `rate` per second for `seconds`; a
+    request's latency counts from the moment it was due (when the last answer came late, it is sent late
+    and the wait counts)."""
+    result = Result()
+    rng = random.Random(seed)
+    start = time.monotonic() + 0.05
+    deadline = start + seconds
+
+    async def worker(offset: float):
+        connection = Connection(port)
+        due = start + offset
+        while due < deadline:
+            wait = due - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                status, _size = await connection.request(make_url())
+                result.add(status, time.monotonic() - due)
+            except (OSError, asyncio.IncompleteReadError, ValueError, IndexError, asyncio.LimitOverrunError):
+                result.errors += 1
+            due += rng.expovariate(rate)
+        connection.close()
+
+    await asyncio.gather(*(worker(rng.uniform(0, 1 / rate)) for _ in range(clients)))
+    result.seconds = max(time.monotonic(), deadline) - start
+    return result
+
+
+def measured(pid: int, coroutine) -> Result:
+    """Run a load phase on a fresh event loop (uvloop when installed), recording both sides' CPU."""
+    client, server = time.process_time(), cpu_seconds(pid)
+    result = _run(coroutine)
+    result.client_cpu, result.server_cpu = time.process_time() - client, cpu_seconds(pid) - server
+    return result
+
+
+def _run(coroutine):
+    try:
+        import uvloop
+
+        return uvloop.run(coroutine)
+    except ImportError:
+        return asyncio.run(coroutine)
+
+
+def random_date(rng=random) -> str:
+    return f"{rng.randint(1816, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def _missing_url() -> str:
+    a, b = random.sample(CODES, 2)
+    if random.random() < 0.5:
+        return f"/api/dyad?a={a}&b={b}&on={random_date()}"
+    return f"/api/obligations?state={a}&on={random_date()}"
+
+
+# ------------------------------------------------------------------------------------------- hostile phase
+
+
+def _probe(port: int, seconds: float, out) -> None:
+    """In a process of its own: /api/meta and an uncached dyad, one after the other, every 50 ms."""
+    async def run():
+        rng = random.Random(5)
+        meta, dyad = Result(), Result()
+        connection = Connection(port)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for url, bucket in (("/api/meta", meta),
+                                (f"/api/dyad?a={rng.choice(CODES)}&b={rng.choice(CODES[::-1])}&on={random_date(rng)}",
+                                 dyad)):
                 started = time.monotonic()
                 try:
-                    response = await client.get(make_url())
-                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                    times.append(time.monotonic() - started)
-                except httpx.HTTPError:
-                    errors += 1
+                    status, _size = await connection.request(url)
+                    bucket.add(status, time.monotonic() - started)
+                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+                    bucket.errors += 1
+            await asyncio.sleep(0.05)
+        connection.close()
+        return meta, dyad
 
-        await asyncio.gather(*(worker() for _ in range(clients)))
-    return times, statuses, errors
-
-
-def random_date() -> str:
-    return f"{random.randint(1816, 2026)}-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}"
+    meta, dyad = _run(run())
+    out.put(((meta.times, meta.statuses, meta.errors), (dyad.times, dyad.statuses, dyad.errors)))
 
 
-async def raw_where(base: str, results: dict) -> None:
+async def raw_where(port: int, results: dict) -> None:
     """POST a 20 MB `where` over a plain socket and read the answer as soon as it comes (httpx gives up with a
     write error when the server answers 413 before the upload ends and closes the connection)."""
     body = ('{"attackers": ["USA"], "targets": ["PRK"], "where": "' + "x" * 20_000_000 + '"}').encode()
-    host, port = base.removeprefix("http://").split(":")
     started = time.monotonic()
-    reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(f"POST /api/scenario HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+    reader, writer = await asyncio.open_connection(HOST, port)
+    writer.write(f"POST /api/scenario HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
                  f"Content-Length: {len(body)}\r\n\r\n".encode())
     writer.write(body[:65536])
     try:
@@ -133,56 +327,39 @@ async def raw_where(base: str, results: dict) -> None:
     results.setdefault("20 MB where", []).append((status, time.monotonic() - started, 0))
 
 
-async def hostile(base: str, seconds: float) -> list[str]:
-    out: list[str] = []
+def _hostile_requests(one, port: int, results: dict) -> list:
+    tasks = [one("100k-char name (POST)", "POST", "/api/scenario",
+                 json={"attackers": ["Q" * 100_000], "targets": ["PRK"]}),
+             one("60k-char name (GET)", "GET", "/api/dyad?a=" + "Q" * 60_000 + "&b=PRK"),
+             raw_where(port, results),
+             one("20-digit year", "GET", "/api/dyad?a=USA&b=GBR&on=99999999999999999999")]
+    tasks += [one("maximal Stata panel", "GET", "/api/panel/dyad-years?through=2100&add=atop,nmc,majors&format=dta")
+              for _ in range(4)]
+    tasks += [one("Monte Carlo", "POST", "/api/scenario",
+                  json={"attackers": ["RUS"], "targets": ["POL"], "reliability": 0.8, "draws": 10_000,
+                        "seed": seed, "on": "2024-01-01"}) for seed in range(45)]
+    return tasks
+
+
+async def hostile(port: int, seconds: float) -> tuple[list[str], dict, float]:
+    """The hostile set; returns its report lines, the answers by kind and how long it took."""
     results: dict[str, list] = {}
     timeout = httpx.Timeout(max(60.0, seconds * 3))
-    async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=httpx.Limits(max_connections=120)) as client:
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=timeout,
+                                 limits=httpx.Limits(max_connections=120)) as client:
         async def one(label: str, method: str, url: str, **kw):
             started = time.monotonic()
             try:
                 response = await client.request(method, url, **kw)
-                status = response.status_code
-                size = len(response.content)
+                status, size = response.status_code, len(response.content)
             except httpx.HTTPError as exc:
                 status, size = type(exc).__name__, 0
             results.setdefault(label, []).append((status, time.monotonic() - started, size))
 
-        meta_times: list[float] = []
-        dyad_times: list[float] = []
-        done = asyncio.Event()
-
-        async def probe():
-            while not done.is_set():
-                for url, bucket in (("/api/meta", meta_times),
-                                    (f"/api/dyad?a={random.choice(CODES)}&b={random.choice(CODES)}&on={random_date()}",
-                                     dyad_times)):
-                    started = time.monotonic()
-                    try:
-                        await client.get(url)
-                        bucket.append(time.monotonic() - started)
-                    except httpx.HTTPError:
-                        pass
-                await asyncio.sleep(0.1)
-
-        prober = asyncio.create_task(probe())
-        await asyncio.sleep(1.0)
-        tasks = [one("100k-char name (POST)", "POST", "/api/scenario",
-                     json={"attackers": ["Q" * 100_000], "targets": ["PRK"]}),
-                 one("60k-char name (GET)", "GET", "/api/dyad?a=" + "Q" * 60_000 + "&b=PRK"),
-                 raw_where(base, results),
-                 one("20-digit year", "GET", "/api/dyad?a=USA&b=GBR&on=99999999999999999999")]
-        tasks += [one("maximal Stata panel", "GET", "/api/panel/dyad-years?through=2100&add=atop,nmc,majors&format=dta")
-                  for _ in range(4)]
-        tasks += [one("Monte Carlo", "POST", "/api/scenario",
-                      json={"attackers": ["RUS"], "targets": ["POL"], "reliability": 0.8, "draws": 10_000,
-                            "seed": seed, "on": "2024-01-01"}) for seed in range(45)]
         started = time.monotonic()
-        await asyncio.gather(*tasks)
+        await asyncio.gather(*_hostile_requests(one, port, results))
         elapsed = time.monotonic() - started
-        await asyncio.sleep(1.0)
-        done.set()
-        await prober
+    out = []
     for label, rows in results.items():
         statuses: dict = {}
         for status, _t, _s in rows:
@@ -191,46 +368,24 @@ async def hostile(base: str, seconds: float) -> list[str]:
         out.append(f"  {label:<24} x{len(rows):<3} statuses {statuses}  slowest {slowest:.2f} s  "
                    f"largest body {max(z for *_x, z in rows):,} B")
     out.append(f"  hostile set answered in {elapsed:.1f} s")
-    out.append("  " + line("/api/meta meanwhile", meta_times, {}, 0).strip())
-    out.append("  " + line("uncached dyad meanwhile", dyad_times, {}, 0).strip())
-    return out
+    return out, results, elapsed
 
 
-async def large(base: str, count: int, seconds: float):
-    days = random.sample(range(1816, 2027), k=min(count, 211))
-    urls = []
-    for i, year in enumerate(days[:count]):
-        urls.append(f"/api/triads?on={year}-07-01&top=100" if i % 5 == 0 else f"/api/network/view?on={year}-03-01")
-    times, statuses, errors = [], {}, 0
-    deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-        queue = list(urls)
-
-        async def worker():
-            nonlocal errors
-            while queue and time.monotonic() < deadline:
-                url = queue.pop()
-                started = time.monotonic()
-                try:
-                    response = await client.get(url)
-                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                    times.append(time.monotonic() - started)
-                except httpx.HTTPError:
-                    errors += 1
-
-        await asyncio.gather(*(worker() for _ in range(4)))
-    return times, statuses, errors
+# ------------------------------------------------------------------------------------------- phases
 
 
 def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="a built database (foedus data import --db PATH)")
-    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per load phase")
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--large", type=int, default=100, help="distinct large requests in phase 4")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per load phase (at most 120)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (at most 500)")
+    parser.add_argument("--rate", type=float, default=2.0, help="open loop: requests per second per client")
+    parser.add_argument("--large", type=int, default=100, help="distinct large requests in the last phase")
     parser.add_argument("--src", help="run this checkout's src directory instead (before/after figures)")
     parser.add_argument("--skip-hostile", action="store_true")
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.seconds, args.clients = min(args.seconds, 120.0), min(args.clients, 500)
+    return args
 
 
 def _start_server(args: argparse.Namespace, port: int) -> subprocess.Popen:
@@ -264,36 +419,102 @@ def _stop_server(server: subprocess.Popen) -> None:
         server.wait(5)
 
 
-def _missing_url() -> str:
-    a, b = random.sample(CODES, 2)
-    if random.random() < 0.5:
-        return f"/api/dyad?a={a}&b={b}&on={random_date()}"
-    return f"/api/obligations?state={a}&on={random_date()}"
+class Soak:
+    """The phases against one running server, and the figures the verdicts need."""
 
+    def __init__(self, args: argparse.Namespace, port: int, server: subprocess.Popen, watch: Watch):
+        self.args, self.port, self.server, self.watch = args, port, server, watch
+        self.figures: dict[str, Result] = {}
+        self.verdicts: list[str] = []
 
-def _cache_phases(base: str, args: argparse.Namespace, watch: Watch) -> None:
-    """Phases 1 and 2: cached requests, then requests that miss the cache."""
-    cached = ["/api/meta", "/api/dyad?a=USA&b=GBR&on=2000-01-01", "/api/obligations?state=USA&on=2000-01-01",
-              "/api/network/view?on=2000-01-01"]
-    for url in cached:
-        httpx.get(base + url, timeout=120)
-    result = asyncio.run(load(base, lambda: random.choice(cached), args.clients, args.seconds))
-    print(line("cached", *result))
-    result = asyncio.run(load(base, _missing_url, args.clients, args.seconds))
-    print(line("cache-missing", *result), f" RSS {watch.last / 2**20:,.0f} MB")
+    def load_phases(self) -> None:
+        args, pid = self.args, self.server.pid
+        for url in CACHED:
+            httpx.get(f"http://{HOST}:{self.port}{url}", timeout=120)
+        print(f"closed loop: {args.clients} clients, {args.seconds:g} s each")
+        for name, make_url in (("cached", lambda: random.choice(CACHED)), ("cache-missing", _missing_url)):
+            result = measured(pid, closed_loop(self.port, make_url, args.clients, args.seconds))
+            self.figures[f"{name} (closed)"] = result
+            print("  " + result.line(name), f" RSS {self.watch.last / 2**20:,.0f} MB")
+        total = args.clients * args.rate
+        print(f"open loop: {args.clients} clients x {args.rate:g} req/s (Poisson) = {total:g} req/s offered, "
+              f"{args.seconds:g} s each; latency from the moment a request was due")
+        for name, make_url in (("cached", lambda: random.choice(CACHED)), ("cache-missing", _missing_url)):
+            result = measured(pid, open_loop(self.port, make_url, args.clients, args.rate, args.seconds))
+            self.figures[f"{name} (open)"] = result
+            print("  " + result.line(name), f" RSS {self.watch.last / 2**20:,.0f} MB")
 
+    def hostile_phase(self) -> None:
+        print("hostile set (probe in a process of its own: /api/meta and an uncached dyad every 50 ms):")
+        queue: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
+        span = max(20.0, self.args.seconds * 3)
+        probe = multiprocessing.get_context("spawn").Process(target=_probe, args=(self.port, span, queue))
+        probe.start()
+        time.sleep(1.5)
+        lines, results, _elapsed = _run(hostile(self.port, self.args.seconds))
+        for row in lines:
+            print(row)
+        (meta_t, meta_s, meta_e), (dyad_t, dyad_s, dyad_e) = queue.get(timeout=span + 60)
+        probe.join(10)
+        meta, dyad = Result(meta_t, meta_s, meta_e, span), Result(dyad_t, dyad_s, dyad_e, span)
+        self.figures["meta (hostile)"] = meta
+        print("  " + meta.line("/api/meta meanwhile"))
+        print("  " + dyad.line("uncached dyad meanwhile"))
+        five = sum(1 for rows in results.values() for status, *_ in rows if isinstance(status, int) and status >= 500)
+        broken = sum(1 for rows in results.values() for status, *_ in rows if not isinstance(status, int))
+        print(f"  RSS after the hostile set {self.watch.last / 2**20:,.0f} MB, peak so far "
+              f"{self.watch.peak / 2**20:,.0f} MB; hostile answers 5xx: {five}, transport errors: {broken}")
+        self.verdicts.append(f"issue 12: /api/meta p95 < {TARGET_MS:g} ms while the hostile set runs: "
+                             f"{meta.p95_ms:.1f} ms — {verdict(meta.p95_ms < TARGET_MS and meta.bad == 0)}")
+        self.verdicts.append(f"issue 12: no 5xx, no transport error in the hostile set (Monte Carlo 503 = ran past "
+                             f"the request timeout): {five} 5xx, {broken} errors — {verdict(five + broken == 0)}")
 
-def _hostile_phase(base: str, args: argparse.Namespace, watch: Watch) -> None:
-    print("hostile set:")
-    for row in asyncio.run(hostile(base, args.seconds)):
-        print(row)
-    print(f"  RSS after the hostile set {watch.last / 2**20:,.0f} MB, peak so far {watch.peak / 2**20:,.0f} MB")
+    def large_phase(self) -> None:
+        count = self.args.large
+        years = random.sample(range(1816, 2027), k=min(count, 211))
+        urls = [f"/api/triads?on={year}-07-01&top=100" if i % 5 == 0 else f"/api/network/view?on={year}-03-01"
+                for i, year in enumerate(years[:count])]
 
+        async def run():
+            result = Result()
+            deadline = time.monotonic() + self.args.seconds * 6
 
-def _large_phase(base: str, args: argparse.Namespace, watch: Watch) -> None:
-    result = asyncio.run(large(base, args.large, args.seconds * 6))
-    time.sleep(1.0)
-    print(line(f"{args.large} distinct large", *result), f" RSS after {watch.last / 2**20:,.0f} MB")
+            async def worker():
+                connection = Connection(self.port)
+                while urls and time.monotonic() < deadline:
+                    url = urls.pop()
+                    started = time.monotonic()
+                    try:
+                        status, _size = await connection.request(url)
+                        result.add(status, time.monotonic() - started)
+                    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+                        result.errors += 1
+                connection.close()
+
+            started = time.monotonic()
+            await asyncio.gather(*(worker() for _ in range(4)))
+            result.seconds = time.monotonic() - started
+            return result
+
+        result = measured(self.server.pid, run())
+        time.sleep(1.0)
+        rss = self.watch.last
+        print(result.line(f"{count} distinct large (4 clients)"), f" RSS after {rss / 2**20:,.0f} MB")
+        done = len(result.times) == count
+        self.verdicts.append(f"issue 12: RSS after {count} distinct large requests < 1.5 GB: {rss / 2**20:,.0f} MB"
+                             f"{'' if done else f' (only {len(result.times)} answered in time)'} — "
+                             f"{verdict(rss < TARGET_RSS and done and result.bad == 0)}")
+
+    def load_verdicts(self) -> list[str]:
+        out = []
+        for key, result in self.figures.items():
+            if key == "meta (hostile)":
+                continue
+            issue = "13" if key.startswith("cache-missing") else "12/13"
+            out.append(f"issue {issue}: {key} p95 <= {TARGET_MS:g} ms at {self.args.clients} clients: "
+                       f"{result.p95_ms:.1f} ms, {result.bad} errors/5xx — "
+                       f"{verdict(result.p95_ms <= TARGET_MS and result.bad == 0)}")
+        return out
 
 
 def main() -> None:
@@ -307,12 +528,18 @@ def main() -> None:
     try:
         _wait_ready(base)
         print(f"server {'(' + args.src + ')' if args.src else '(this checkout)'} on {base}, "
-              f"RSS after start {watch.last / 2**20:,.0f} MB")
-        _cache_phases(base, args, watch)
+              f"RSS after start {watch.last / 2**20:,.0f} MB; {os.cpu_count()} CPUs, load average "
+              f"{os.getloadavg()[0]:.2f}; client: raw asyncio HTTP/1.1 keep-alive, one process")
+        soak = Soak(args, port, server, watch)
+        soak.load_phases()
         if not args.skip_hostile:
-            _hostile_phase(base, args, watch)
-        _large_phase(base, args, watch)
-        print(f"server peak RSS {watch.peak / 2**20:,.0f} MB; alive: {server.poll() is None}")
+            soak.hostile_phase()
+        soak.large_phase()
+        alive = server.poll() is None
+        print(f"server peak RSS {watch.peak / 2**20:,.0f} MB; alive: {alive}")
+        print("targets:")
+        for text in soak.load_verdicts() + soak.verdicts:
+            print("  " + text)
     finally:
         watch.stop.set()
         _stop_server(server)

@@ -26,6 +26,9 @@ PREFIX = "FOEDUS_LIMIT_"
 FIXED = ("name_length", "min_year", "max_year")
 """Fields the library enforces everywhere (CLI too): an environment variable for them is refused."""
 KIB, MIB = 1024, 1024 * 1024
+CPUS = os.cpu_count() or 2
+"""Cores of this machine: the thread pools' defaults follow them (Python computes on one core at a time, so
+threads beyond the cores only fight for it and starve the event loop that answers cheap requests)."""
 
 
 def _doc(default, text: str, unit: str = ""):
@@ -66,9 +69,11 @@ class Limits:
     frame_entries: int = _doc(32, "dates whose commitments are kept", "dates")
     context_entries: int = _doc(8, "dates whose scenario context is kept", "dates")
     # ---------------------------------------------------------------- concurrency and time
-    heavy_concurrency: int = _doc(2, "heavy requests computed at once (Monte Carlo, what-ifs, triads, bloc "
-                                     "history, S-score matrices)", "requests")
+    heavy_concurrency: int = _doc(max(1, CPUS // 2), "heavy requests computed at once (Monte Carlo, what-ifs, "
+                                  "triads, bloc history, S-score matrices; default: half the cores)", "requests")
     panel_concurrency: int = _doc(1, "panel downloads built at once", "requests")
+    cheap_concurrency: int = _doc(max(2, CPUS), "other queries computed at once when not cached (default: the "
+                                  "cores, at least 2; the rest wait their turn in order)", "requests")
     queue_seconds: float = _doc(10.0, "wait for a heavy slot before 429 with Retry-After", "s")
     request_seconds: float = _doc(120.0, "heavy work before 503 with Retry-After", "s")
 

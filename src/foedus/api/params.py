@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from fastapi import Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from foedus.api.errors import BadInput
 from foedus.api.guard import HeavyPool
@@ -114,7 +113,7 @@ class Answer:
         if body is None and heavy:
             body = await self.pool.run("compute", self.store.cached_json, key, compute)
         elif body is None:
-            body = await run_in_threadpool(self.store.cached_json, key, compute)
+            body = await self.pool.run_cheap(self.store.cached_json, key, compute)
         if self.gzip and body.gzipped is not None:
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             return Response(body.gzipped, media_type=JSON, headers=headers)
