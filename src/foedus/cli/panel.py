@@ -1,8 +1,9 @@
 """`foedus panel dyad-years | state-years | cite`: research panels written to CSV, Parquet or Stata.
 
 The request is checked and the panel built by `foedus.panels.plan` (the API uses the same); this
-module only renders. pandas, numpy and the panel code are imported inside the commands, so the CLI's
-help and other commands do not load them.
+module only renders. numpy and the panel code are imported inside the commands, so the CLI's help and
+other commands do not load them; building and writing a panel never imports pandas (the panel stays
+numpy arrays, written through Arrow) except for Stata or compressed CSV output and the register step.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from foedus.cli.common import (
     errors,
     fail,
     print_json,
-    status_option,
     store,
 )
 from foedus.errors import BadInputError
@@ -44,7 +44,8 @@ AddOption = typer.Option(
 )
 OutOption = typer.Option(..., "--out", "-o", help="Output file, format by extension: .csv, .parquet or .dta")
 
-_OPTION = {"add": "--add", "system": "--system", "since": "--since", "through": "--through", "panel": "PANEL"}
+_OPTION = {"add": "--add", "system": "--system", "since": "--since", "through": "--through", "panel": "PANEL",
+           "status": "--status"}
 
 
 def _bad(exc: BadInputError):
@@ -84,8 +85,7 @@ def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool,
     if as_json:
         print_json(result.to_json())
         return
-    frame = result.frame
-    console.print(f"wrote {len(frame):,} rows × {len(frame.columns)} columns to {out}", highlight=False)
+    console.print(f"wrote {result.rows:,} rows × {len(result.columns)} columns to {out}", highlight=False)
     console.print(result.citation, highlight=False, soft_wrap=True)
 
 
@@ -105,7 +105,7 @@ def dyad_years(
 ) -> None:
     """Dyad-years: pairs of states that are both system members on at least one common day of the year."""
     arguments = {"system": system, "directed": directed, "through": through, "since": since, "add": add,
-                 "status": status_option(status)}
+                 "status": status}
     _build("dyad-years", arguments, out, db, as_json, suppose, suppose_file)
 
 
@@ -123,7 +123,7 @@ def state_years(
     status: str = StatusOption,
 ) -> None:
     """State-years: states that are system members at some point of the year."""
-    arguments = {"system": system, "through": through, "since": since, "add": add, "status": status_option(status)}
+    arguments = {"system": system, "through": through, "since": since, "add": add, "status": status}
     _build("state-years", arguments, out, db, as_json, suppose, suppose_file)
 
 

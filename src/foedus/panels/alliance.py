@@ -25,15 +25,17 @@ to the frame's last year.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from foedus.errors import NotImportedError
 from foedus.panels.frames import (
     Added,
+    column,
     covered,
     cow_kind,
+    frame_keys,
     is_directed,
     nullable_int8,
     pair_keys,
@@ -42,6 +44,9 @@ from foedus.panels.frames import (
     store,
     with_added,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # column suffix (peacesciencer's names) -> commitments column
 OBLIGATIONS = {
@@ -109,11 +114,11 @@ def alliance_added(
     """
     kind = cow_kind(df, verb)
     columns = alliance_columns(prefix)  # the verbs refuse clashes (with_added); add_register_alliance needs ATOP's
-    years = df["year"].to_numpy()
+    years = column(df, "year")
     open_until = dt.date(int(years.max()) if len(years) else 1816, 12, 31)
     with store(con) as db:
-        provenance = db.execute(PROVENANCE, {"treaties": treaties}).df()
-        if provenance.empty:
+        provenance = db.execute(PROVENANCE, {"treaties": treaties}).fetchall()
+        if not provenance:
             raise NotImportedError(f"no commitments of treaties '{treaties}…' in the store: import them")
         pairs = db.execute(ALLIED_PAIRS, {"treaties": treaties, "open_until": open_until}).fetchnumpy()
     code1, code2 = np.asarray(pairs["code1"]), np.asarray(pairs["code2"])
@@ -121,11 +126,10 @@ def alliance_added(
     flags = np.column_stack([np.asarray(pairs[o]) > 0 for o in OBLIGATIONS.values()]) if len(code1) else (
         np.zeros((0, len(OBLIGATIONS)), dtype=bool))
     directed = kind.unit == "dyad_year" and is_directed(df, kind, directed)
+    keys = frame_keys(df, kind)
     if kind.unit == "state_year":
-        keys = state_keys(df[kind.codes[0]].to_numpy(), years)
         starts, ends = state_keys(code1, first), state_keys(code1, last)
     else:
-        keys = pair_keys(df[kind.codes[0]].to_numpy(), df[kind.codes[1]].to_numpy(), years)
         starts, ends = pair_keys(code1, code2, first), pair_keys(code1, code2, last)
         if not directed:  # a row (x, y) counts what x owes y and what y owes x
             starts = np.concatenate([starts, pair_keys(code2, code1, first)])
@@ -134,17 +138,26 @@ def alliance_added(
     hits = covered(keys, starts, ends, flags)
     coverage_end = _coverage_end(provenance)
     missing = past_coverage(years, coverage_end)
-    new = {column: nullable_int8(hits[j], missing.copy()) for j, column in enumerate(columns)}
+    masks = np.empty((len(columns), len(years)), dtype=bool)  # one block, a row per column (pandas may write each)
+    masks[:] = missing
+    new = {name: nullable_int8(hits[j], masks[j]) for j, name in enumerate(columns)}
     return Added(new, _source(provenance, coverage_end, kind, directed))
 
 
-def _coverage_end(provenance: pd.DataFrame) -> pd.Timestamp | None:
-    if provenance["open_ended"].any() or provenance["coverage_end"].isna().all():
+def _coverage_end(provenance: list[tuple]) -> dt.date | None:
+    """The latest coverage end of the treaties' sources, or None when one runs open-ended (or none has one)."""
+    ends = [row[2] for row in provenance if row[2] is not None]
+    if any(row[3] for row in provenance) or not ends:
         return None
-    return pd.Timestamp(provenance["coverage_end"].max())
+    end = max(ends)
+    return end.date() if isinstance(end, dt.datetime) else end
 
 
-def _source(provenance: pd.DataFrame, coverage_end, kind, directed: bool) -> dict:
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values))
+
+
+def _source(provenance: list[tuple], coverage_end, kind, directed: bool) -> dict:
     if kind.unit == "state_year":
         rule = "1 if the state owes the obligation to any ally that year"
     elif directed:
@@ -152,14 +165,14 @@ def _source(provenance: pd.DataFrame, coverage_end, kind, directed: bool) -> dic
     else:
         rule = "1 if either state owes the obligation to the other that year"
     source = {
-        "dataset": "; ".join(provenance["dataset"].astype(str).unique()),
-        "version": "; ".join(provenance["version"].astype(str).unique()),
+        "dataset": "; ".join(_unique(row[0] for row in provenance)),
+        "version": "; ".join(_unique(row[1] for row in provenance)),
         "rule": rule,
     }
     if coverage_end is not None:
-        source["coverage_end"] = coverage_end.date().isoformat()
+        source["coverage_end"] = coverage_end.isoformat()
         source["missing"] = f"NA after {coverage_end.year} (past the dataset's coverage)"
-    citations = provenance["citation"].dropna().astype(str).unique()
-    if len(citations):
+    citations = _unique(row[4] for row in provenance if row[4] is not None)
+    if citations:
         source["citation"] = "; ".join(citations)
     return source

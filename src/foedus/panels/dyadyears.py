@@ -3,37 +3,79 @@ one common day (peacesciencer's `create_dyadyears()`, false dyads removed).
 
 Built from pairs of membership spells: two spells overlap on the days [max(starts), min(ends)],
 and the pair is a dyad in every year that interval touches. A few hundred spells give a few
-tens of thousands of overlapping spell pairs in DuckDB; numpy merges a dyad's year ranges that touch
-and expands them to years (no sort, no search for repeats).
+tens of thousands of overlapping spell pairs, found by numpy broadcasting (spells × spells); a dyad's
+year ranges that touch are merged and expanded to years (no search for repeats). `dyadyear_columns`
+builds the arrays (no pandas; `build_panel` and the CLI use it), `create_dyadyears` the DataFrame.
 Directed panels hold A→B and B→A; non-directed ones keep ccode1 < ccode2. Rows are sorted by
 code1, code2, year. GW panels carry GW codes (gwcode1, gwcode2).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from foedus.panels.frames import (
     ATTRS_KEY,
     KEY_BASE,
     SYSTEMS,
+    Columns,
     check_system,
-    expand_ranges,
     merged_ranges,
     state_keys,
     store,
 )
-from foedus.panels.spells import membership, panel_meta
+from foedus.panels.spells import day_years, membership, panel_meta
 
-PAIRS = """
-SELECT a.code AS code1, b.code AS code2,
-       year(greatest(a.start_date, b.start_date)) AS first_year,
-       year(least(a.end_date, b.end_date)) AS last_year
-FROM spells a JOIN spells b ON a.code {relation} b.code
-WHERE greatest(a.start_date, b.start_date) <= least(a.end_date, b.end_date)
-ORDER BY code1, code2, first_year
-"""
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def spell_pairs(spells: dict[str, np.ndarray], directed: bool) -> tuple[np.ndarray, ...]:
+    """(code1, code2, first year, last year) of every two spells of different states (code1 < code2 unless
+    `directed`) that share a day, sorted by code1, code2 and first year."""
+    code, start, end = (np.asarray(spells[c], dtype=np.int64) for c in ("code", "start_date", "end_date"))
+    first = np.maximum(start[:, None], start[None, :])
+    last = np.minimum(end[:, None], end[None, :])
+    keep = (first <= last) & ((code[:, None] != code[None, :]) if directed else (code[:, None] < code[None, :]))
+    a, b = np.nonzero(keep)
+    code1, code2 = code[a], code[b]
+    first_year, last_year = day_years(first[a, b]), day_years(last[a, b])
+    order = np.lexsort((first_year, code2, code1))
+    return code1[order], code2[order], first_year[order], last_year[order]
+
+
+def dyadyear_columns(
+    con=None, system: str = "cow", directed: bool = True, through: int | None = None, since: int | None = None
+) -> Columns:
+    """The dyad-years of `create_dyadyears` as arrays (`Columns`), their row keys computed on the way."""
+    system = check_system(system)
+    with store(con) as db:
+        spells, state_list, window = membership(db, system, since, through)
+    code1, code2, first, last = spell_pairs(spells, bool(directed))
+    pair = state_keys(code1, code2)  # code1 * 10_000 + code2, checked; sorted with the first year
+    pair, first, last = merged_ranges(pair, first, last)  # two spell pairs may touch the same year
+    counts = last - first + 1
+    total = int(counts.sum())
+    offsets = np.cumsum(counts) - counts
+    # row i of range r: year first[r] + (i - offsets[r]); its key (pair * 10_000 + year) the same way
+    steps = np.arange(total)
+    years = np.repeat(first - offsets, counts)
+    years += steps
+    keys = np.repeat(pair * KEY_BASE + first - offsets, counts)
+    keys += steps
+    code1, code2 = np.divmod(pair, KEY_BASE)
+    code = SYSTEMS[system][0]
+    names = (f"{code}1", f"{code}2", "year")
+    out = Columns({names[0]: np.repeat(code1, counts), names[1]: np.repeat(code2, counts), "year": years})
+    out.cache[names[:2]] = keys
+    source = state_list.source()
+    out.attrs[ATTRS_KEY] = {
+        **panel_meta("dyad_year", system, state_list, window, directed=bool(directed)),
+        "sources": {column: source for column in out.columns},
+    }
+    return out
 
 
 def create_dyadyears(
@@ -68,21 +110,5 @@ def create_dyadyears(
         Gleditsch, Kristian S. and Michael D. Ward. 1999. "Interstate System Membership: A Revised List of
         the Independent States since 1816." International Interactions 25: 393-413.
     """
-    system = check_system(system)
-    with store(con) as db:
-        query = PAIRS.format(relation="<>" if directed else "<")
-        pairs, state_list, window = membership(db, system, since, through, query)
-    code1, code2 = (pairs[c].to_numpy(dtype=np.int64) for c in ("code1", "code2"))
-    pair = state_keys(code1, code2)  # code1 * 10_000 + code2, checked; sorted with first_year by the query
-    pair, first, last = merged_ranges(  # two spell pairs may touch the same year
-        pair, pairs["first_year"].to_numpy(), pairs["last_year"].to_numpy())
-    years, (code1, code2) = expand_ranges(first, last, *np.divmod(pair, KEY_BASE))
-    code = SYSTEMS[system][0]
-    out = pd.DataFrame({f"{code}1": code1, f"{code}2": code2, "year": years}, copy=False)
-    source = state_list.source()
-    out.attrs[ATTRS_KEY] = {
-        **panel_meta("dyad_year", system, state_list, window, directed=bool(directed)),
-        "sources": {column: source for column in out.columns},
-    }
-    return out
+    return dyadyear_columns(con, system, directed, through, since).to_frame()
 

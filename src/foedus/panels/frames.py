@@ -13,25 +13,29 @@ Keys encode (code, year) as code * 10_000 + year and (code1, code2, year) as
   binary searches per interval in the frame's sorted keys and one cumulative sum per column mark the
   rows they cover (no expansion of intervals into years, no sort of the frame).
 
-Steps compute their columns as `Added` (arrays and the source that filled them): the verbs wrap
-them into a new frame (`with_added`), `build_panel` assembles every step's at once (`assemble`).
+Steps compute their columns as `Added` (numpy arrays, `Nullable` for 0/1 columns with NA, and the
+source that filled them): the verbs wrap them into a new frame (`with_added`); `build_panel` keeps
+them as `Columns` (named arrays, no DataFrame) and makes a frame only when asked (`assemble`). The
+steps read their input through `column(df, name)`, a DataFrame or `Columns` alike, and nothing here
+imports pandas until a DataFrame is made: the CLI builds and writes a panel without it.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
-import pandas as pd
-from pandas.api.extensions import ExtensionDtype
 
-from foedus.config import db_path
 from foedus.errors import BadInputError, NotImportedError
-from foedus.store import connect
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
 
 ATTRS_KEY = "foedus"
 FIRST_YEAR = 1816
@@ -45,6 +49,11 @@ def store(con=None) -> Iterator[duckdb.DuckDBPyConnection]:
     if con is not None:
         yield con
         return
+    import duckdb
+
+    from foedus.config import db_path
+    from foedus.store import connect
+
     path = db_path()
     try:
         own = connect(path, read_only=True)
@@ -62,12 +71,12 @@ def store(con=None) -> Iterator[duckdb.DuckDBPyConnection]:
 class Import:
     dataset: str
     version: str
-    coverage_end: pd.Timestamp | None
+    coverage_end: dt.date | None
 
     def source(self, **extra) -> dict:
         entry = {"dataset": self.dataset, "version": self.version}
         if self.coverage_end is not None:
-            entry["coverage_end"] = self.coverage_end.date().isoformat()
+            entry["coverage_end"] = self.coverage_end.isoformat()
         return {**entry, **extra}
 
 
@@ -76,7 +85,11 @@ def imported(con, dataset: str) -> Import:
     row = con.execute("SELECT version, coverage_end FROM imports WHERE dataset = ?", [dataset]).fetchone()
     if row is None:
         raise NotImportedError(f"{dataset} is not in the store; import it with `foedus data import`")
-    return Import(dataset, str(row[0]), None if row[1] is None else pd.Timestamp(row[1]))
+    return Import(dataset, str(row[0]), None if row[1] is None else _day(row[1]))
+
+
+def _day(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def check_system(system: str) -> str:
@@ -91,6 +104,63 @@ class Kind:
     unit: str                 # "state_year" or "dyad_year"
     system: str               # "cow" or "gw": which codes the frame carries
     codes: tuple[str, ...]    # ("ccode",) or ("ccode1", "ccode2"), or the gwcode names
+
+
+class Columns:
+    """A panel as named arrays (numpy, or `Nullable`) and its metadata, before any DataFrame is made:
+    `columns`, `attrs` and `len()` as a DataFrame has them, `column(panel, name)` for a column."""
+
+    def __init__(self, data: dict[str, Any], attrs: dict | None = None):
+        self.data = data
+        self.attrs = attrs if attrs is not None else {}
+        self.cache: dict = {}  # row keys computed once for every step (`frame_keys`)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.data)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.data.values()))) if self.data else 0
+
+    def to_frame(self) -> pd.DataFrame:
+        """A DataFrame sharing every array (no copy); nullable columns become pandas Int8."""
+        import pandas as pd
+
+        out = pd.DataFrame({name: to_pandas(values) for name, values in self.data.items()}, copy=False)
+        out.attrs = copy.deepcopy(self.attrs)
+        return out
+
+
+@dataclass
+class Nullable:
+    """A 0/1 (or small integer) column with NA where `mask` is set: pandas Int8 or Arrow int8 without a copy."""
+
+    values: np.ndarray  # int8
+    mask: np.ndarray    # bool, True = NA
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def filled(self, value: int = 0) -> np.ndarray:
+        """The values with `value` where NA (a new array)."""
+        return np.where(self.mask, np.int8(value), self.values)
+
+
+def to_pandas(values):
+    """A column for a DataFrame: `Nullable` as pandas' IntegerArray (shared, not copied), others as they are."""
+    if isinstance(values, Nullable):
+        import pandas as pd
+
+        return pd.arrays.IntegerArray(values.values, values.mask)
+    return values
+
+
+def column(df, name: str) -> np.ndarray:
+    """A column of a DataFrame or of `Columns` as a numpy array (no copy when it is one)."""
+    if isinstance(df, Columns):
+        values = df.data[name]
+        return values.filled() if isinstance(values, Nullable) else np.asarray(values)
+    return df[name].to_numpy()
 
 
 def frame_kind(df: pd.DataFrame) -> Kind:
@@ -127,7 +197,7 @@ def is_directed(df: pd.DataFrame, kind: Kind, directed: bool | None = None) -> b
     if recorded is not None:
         return bool(recorded)
     first, second = kind.codes
-    return bool((df[first].to_numpy() > df[second].to_numpy()).any())
+    return bool((column(df, first) > column(df, second)).any())
 
 
 def meta(df: pd.DataFrame) -> dict:
@@ -159,12 +229,14 @@ def check_new(df: pd.DataFrame, columns) -> None:
 
 def copy_on_write() -> bool:
     """Whether pandas shares columns between frames until one is written (always from pandas 3)."""
+    import pandas as pd
+
     if int(pd.__version__.split(".")[0]) >= 3:
         return True
     return pd.options.mode.copy_on_write is True
 
 
-def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.ExtensionArray]) -> pd.DataFrame:
+def extend(df: pd.DataFrame, new: dict[str, Any]) -> pd.DataFrame:
     """A new frame: `df`'s columns, then the `new` ones. `df` is left as it was.
 
     With pandas copy-on-write (pandas 3, or `pd.options.mode.copy_on_write = True`) the existing
@@ -174,7 +246,11 @@ def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.Exten
     `df.copy()`: on a fragmented frame pandas first merges its blocks). `build_panel` (plan.py)
     never copies: it computes every column first and assembles the frame once.
     """
+    import pandas as pd
+    from pandas.api.extensions import ExtensionDtype
+
     check_new(df, new)
+    new = {name: to_pandas(values) for name, values in new.items()}
     if copy_on_write():
         out = pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1)
     else:
@@ -193,7 +269,7 @@ def extend(df: pd.DataFrame, new: dict[str, np.ndarray | pd.api.extensions.Exten
 class Added:
     """What one panel step adds: its columns (arrays, in order) and the source that filled them."""
 
-    columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray]
+    columns: dict[str, Any]  # numpy arrays, `Nullable`, or pandas extension arrays
     source: dict
 
 
@@ -202,10 +278,9 @@ def with_added(df: pd.DataFrame, added: Added) -> pd.DataFrame:
     return set_meta(extend(df, added.columns), meta(df), list(added.columns), added.source)
 
 
-def assemble(df: pd.DataFrame, steps: list[Added]) -> pd.DataFrame:
-    """One frame with `df`'s columns and every step's, built once, sharing every array (no copy)."""
-    data = {column: df[column].array if isinstance(df[column].dtype, ExtensionDtype) else df[column].to_numpy()
-            for column in df.columns}
+def assemble(df: Columns, steps: list[Added]) -> Columns:
+    """One panel with `df`'s columns and every step's, sharing every array (no copy)."""
+    data = dict(df.data)
     entry = meta(df)
     known = entry.setdefault("sources", {})
     for added in steps:
@@ -213,12 +288,11 @@ def assemble(df: pd.DataFrame, steps: list[Added]) -> pd.DataFrame:
         if clash:
             raise BadInputError("", f"the frame already has {', '.join(clash)}; drop them first")
         data.update(added.columns)
-        for column in added.columns:
-            known[column] = dict(added.source)
-    out = pd.DataFrame(data, index=df.index, copy=False)
-    out.attrs = {k: copy.deepcopy(v) for k, v in df.attrs.items() if k != ATTRS_KEY}
-    out.attrs[ATTRS_KEY] = entry
-    return out
+        for name in added.columns:
+            known[name] = dict(added.source)
+    attrs = {k: copy.deepcopy(v) for k, v in df.attrs.items() if k != ATTRS_KEY}
+    attrs[ATTRS_KEY] = entry
+    return Columns(data, attrs)
 
 
 def _bounds(values: np.ndarray, what: str) -> tuple[int, int]:
@@ -295,45 +369,84 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray | None:
     return np.unique(keys)
 
 
-def past_coverage(years: np.ndarray, coverage_end: pd.Timestamp | None) -> np.ndarray:
+def past_coverage(years: np.ndarray, coverage_end: dt.date | None) -> np.ndarray:
     """True for years after the year a dataset's coverage ends (those values are NA, never 0)."""
     if coverage_end is None:
         return np.zeros(len(years), dtype=bool)
     return np.asarray(years) > coverage_end.year
 
 
-def nullable_int8(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+def nullable_int8(values: np.ndarray, missing: np.ndarray) -> Nullable:
     """0/1 values (bool or integer) with NA where `missing`; booleans are viewed as int8, not copied."""
     values = np.asarray(values)
     values = values.view(np.int8) if values.dtype == np.bool_ else values.astype(np.int8, copy=False)
-    return pd.arrays.IntegerArray(values, np.asarray(missing, dtype=bool))
+    return Nullable(values, np.asarray(missing, dtype=bool))
 
 
-def grid_positions(
-    table_codes, table_years, frame_codes: list[np.ndarray], frame_years: np.ndarray
-) -> tuple[int, np.ndarray, list[np.ndarray]]:
-    """Positions in one dense code × year grid (code * width + year - first year) of a (code, year)
-    table's rows and of a frame's rows (one array per code column): joins become gathers, no search.
-    Returns (grid size, table positions, frame positions)."""
+def grid_positions(table_codes, table_years, df, kind: Kind) -> tuple[int, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Positions in one dense code × year grid (code * width + year - the frame's first year) of a
+    (code, year) table's rows and of a frame's rows (one array per code column): joins become gathers,
+    no search. The grid spans the frame's codes and years (computed once per `Columns`, shared by every
+    step); table rows outside it can match no row and are left out.
+    Returns (grid size, the table rows kept, their positions, the frame's positions)."""
+    size, low, width, limit, frame_at = _frame_grid(df, kind)
     table_codes = np.asarray(table_codes, dtype=np.int64)
     table_years = np.asarray(table_years, dtype=np.int64)
-    frame_years = np.asarray(frame_years, dtype=np.int64)
-    years = [_bounds(table_years, "years"), _bounds(frame_years, "years")]
-    codes = [_bounds(table_codes, "state codes")]
-    frame_codes = [np.asarray(c, dtype=np.int64) for c in frame_codes]
-    codes += [_bounds(c, "state codes") for c in frame_codes]
-    low = min((lo for lo, hi in years if hi >= lo), default=0)
-    high = max((hi for lo, hi in years if hi >= lo), default=0)
-    width = high - low + 1
-    size = (max((hi for _, hi in codes), default=0) + 1) * width
+    rows = np.flatnonzero((table_codes >= 0) & (table_codes < limit) & (table_years >= low)
+                          & (table_years < low + width))
+    return size, rows, table_codes[rows] * width + table_years[rows] - low, frame_at
 
-    def positions(code: np.ndarray, year: np.ndarray) -> np.ndarray:
-        at = code * width  # one new array, then in place
-        at += year
-        at -= low
-        return at
 
-    return size, positions(table_codes, table_years), [positions(c, frame_years) for c in frame_codes]
+def _frame_grid(df, kind: Kind) -> tuple[int, int, int, int, list[np.ndarray]]:
+    cache = getattr(df, "cache", None)
+    if cache is not None and ("grid", kind.codes) in cache:
+        return cache[("grid", kind.codes)]
+    years = np.asarray(column(df, "year"), dtype=np.int64)
+    low, high = _bounds(years, "years")
+    codes = [np.asarray(column(df, c), dtype=np.int64) for c in kind.codes]
+    limit = max((_bounds(c, "state codes")[1] for c in codes), default=-1) + 1
+    width = max(high - low + 1, 1)
+    at = []
+    for code in codes:
+        position = code * width  # one new array, then in place
+        position += years
+        position -= low
+        at.append(position)
+    found = (max(limit, 1) * width, low, width, limit, at)
+    if cache is not None:
+        cache[("grid", kind.codes)] = found
+    return found
+
+
+def frame_keys(df, kind: Kind) -> np.ndarray:
+    """The frame's row keys ((code, year) or (code1, code2, year), see above); kept on `Columns`, which
+    every step of one `build_panel` shares."""
+    cache = getattr(df, "cache", None)
+    if cache is not None and kind.codes in cache:
+        return cache[kind.codes]
+    years = column(df, "year")
+    if kind.unit == "state_year":
+        keys = state_keys(column(df, kind.codes[0]), years)
+    else:
+        keys = pair_keys(column(df, kind.codes[0]), column(df, kind.codes[1]), years)
+    if cache is not None:
+        cache[kind.codes] = keys
+    return keys
+
+
+def _disjoint(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row ranges [low, high) merged where they overlap or touch: sorted, disjoint, not touching."""
+    keep = high > low
+    low, high = low[keep], high[keep]
+    if len(low) < 2:
+        return low, high
+    order = np.argsort(low, kind="stable")
+    low, high = low[order], high[order]
+    reach = np.maximum.accumulate(high)
+    begins = np.ones(len(low), dtype=bool)
+    begins[1:] = low[1:] > reach[:-1]
+    first = np.flatnonzero(begins)
+    return low[first], reach[np.append(first[1:], len(low)) - 1]
 
 
 def _search(keys: np.ndarray, needles: np.ndarray, side: str) -> np.ndarray:
@@ -345,30 +458,36 @@ def _search(keys: np.ndarray, needles: np.ndarray, side: str) -> np.ndarray:
     return found
 
 
-def covered(frame_keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, flags: np.ndarray) -> np.ndarray:
+def covered(frame_keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, flags: np.ndarray) -> list[np.ndarray]:
     """For each frame key, whether some interval [starts[i], ends[i]] (keys, both inclusive) with
-    flags[i] set contains it: difference counts at the intervals' ends in the sorted keys, summed once.
-    `flags` is (intervals × columns); returns (columns × frame rows) booleans."""
-    flags = np.asarray(flags, dtype=bool)
-    columns = flags.shape[1] if flags.ndim == 2 else 1
+    flags[i] set contains it. `flags` is (intervals × columns); returns one boolean array per column.
+
+    Two binary searches per interval in the sorted keys give the rows it covers, [low, high); per
+    column those row ranges are merged into disjoint ones (a few thousand, sorted once) and the column
+    is written by one `np.repeat` of alternating False/True runs: no expansion of intervals into years,
+    no cumulative sum over the frame, no sort of the frame (unless its keys come unsorted)."""
+    flags = np.asarray(flags, dtype=bool).reshape(len(starts), -1)
+    columns = flags.shape[1]
     n = len(frame_keys)
     if n == 0 or len(starts) == 0:
-        return np.zeros((columns, n), dtype=bool)
+        return [np.zeros(n, dtype=bool) for _ in range(columns)]
     ordered = n < 2 or bool((frame_keys[1:] >= frame_keys[:-1]).all())
     order = None if ordered else np.argsort(frame_keys, kind="stable")
     keys = frame_keys if ordered else frame_keys[order]
     low = _search(keys, starts, "left")
     high = _search(keys, ends, "right")
-    out = np.empty((columns, n), dtype=bool)
-    counts = np.empty(n + 1, dtype=np.int32)
+    out = []
     for j in range(columns):
-        on = flags[:, j]
-        counts.fill(0)
-        np.add.at(counts, low[on], 1)
-        np.add.at(counts, high[on], -1)
-        np.cumsum(counts, out=counts)
-        if order is None:
-            np.greater(counts[:n], 0, out=out[j])
-        else:
-            out[j, order] = counts[:n] > 0
+        first, after = _disjoint(low[flags[:, j]], high[flags[:, j]])
+        bounds = np.empty(2 * len(first) + 2, dtype=np.int64)
+        bounds[0], bounds[-1] = 0, n
+        bounds[1:-1:2], bounds[2:-1:2] = first, after
+        runs = np.zeros(len(bounds) - 1, dtype=bool)
+        runs[1::2] = True  # rows before the first range, in it, between it and the next, ...
+        painted = np.repeat(runs, np.diff(bounds))
+        if order is not None:
+            unsorted = np.empty(n, dtype=bool)
+            unsorted[order] = painted
+            painted = unsorted
+        out.append(painted)
     return out

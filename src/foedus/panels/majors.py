@@ -7,12 +7,14 @@ peacesciencer writes 0 (e.g. the United States in 2017-2024 with the 2016 list).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from foedus.panels.frames import (
     Added,
     check_new,
+    column,
     cow_kind,
     expand_years,
     grid_positions,
@@ -22,6 +24,9 @@ from foedus.panels.frames import (
     store,
     with_added,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASET = "COW major powers"
 SQL = "SELECT code::BIGINT AS code, year(start_date)::BIGINT AS first_year, year(end_date)::BIGINT AS last_year " \
@@ -44,12 +49,18 @@ def majors_added(df: pd.DataFrame, con=None) -> Added:
         spells = db.execute(SQL).fetchnumpy()
     rows, years = expand_years(spells["first_year"], spells["last_year"])
     codes = np.asarray(spells["code"])[rows]
-    frame_years = df["year"].to_numpy()
-    size, table_at, frame_at = grid_positions(codes, years, [df[c].to_numpy() for c in kind.codes], frame_years)
-    grid = np.zeros(size, dtype=bool)
-    grid[table_at] = True
+    frame_years = column(df, "year")
+    size, _, table_at, frame_at = grid_positions(codes, years, df, kind)
+    grid = np.zeros(size, dtype=np.int8)
+    grid[table_at] = 1
     missing = past_coverage(frame_years, majors.coverage_end)
-    new = {column: nullable_int8(grid[at], missing.copy()) for column, at in zip(columns, frame_at, strict=True)}
+    shape = (len(columns), len(frame_years))
+    values, masks = np.empty(shape, np.int8), np.empty(shape, bool)
+    new = {}
+    for i, (name, at) in enumerate(zip(columns, frame_at, strict=True)):
+        np.take(grid, at, out=values[i], mode="clip")  # positions lie in the grid
+        masks[i] = missing
+        new[name] = nullable_int8(values[i], masks[i])
     end = majors.coverage_end.year if majors.coverage_end is not None else None
     source = majors.source(missing=f"NA after {end} (past the list's coverage)") if end else majors.source()
     return Added(new, source)

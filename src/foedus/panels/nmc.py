@@ -7,10 +7,14 @@ its coverage, and -9 in the file) is NaN.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from foedus.panels.frames import Added, check_new, cow_kind, grid_positions, imported, store, with_added
+import numpy as np
+
+from foedus.panels.frames import Added, check_new, column, cow_kind, grid_positions, imported, store, with_added
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NMC_COLUMNS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
 DATASET = "COW NMC"
@@ -35,16 +39,19 @@ def nmc_added(df: pd.DataFrame, con=None) -> Added:
     with store(con) as db:
         nmc = imported(db, DATASET)
         table = db.execute(SQL).fetchnumpy()
-    years = df["year"].to_numpy()
-    size, table_at, frame_at = grid_positions(table["code"], table["year"], [df[c].to_numpy() for c in kind.codes],
-                                              years)
+    years = column(df, "year")
+    size, kept, table_at, frame_at = grid_positions(table["code"], table["year"], df, kind)
     grid = np.full((len(NMC_COLUMNS), size), np.nan)  # NaN: no value for that state-year
     for i, name in enumerate(NMC_COLUMNS):  # the first of repeated rows wins, as a sorted search would
-        grid[i, table_at[::-1]] = np.ma.filled(np.ma.asarray(table[name], dtype=np.float64), np.nan)[::-1]
+        values = np.ma.filled(np.ma.asarray(table[name], dtype=np.float64), np.nan)[kept]
+        grid[i, table_at[::-1]] = values[::-1]
+    # every column one contiguous row of a single block, gathered in place: one allocation for all of them
+    block = np.empty((len(columns), len(years)))
     new = {}
-    for at, suffix in zip(frame_at, suffixes, strict=True):
-        gathered = np.take(grid, at, axis=1)  # (7, rows): each column one contiguous row
+    for side, (at, suffix) in enumerate(zip(frame_at, suffixes, strict=True)):
+        part = block[side * len(NMC_COLUMNS):(side + 1) * len(NMC_COLUMNS)]
+        np.take(grid, at, axis=1, out=part, mode="clip")  # "clip": "raise" would buffer `out`
         for i, name in enumerate(NMC_COLUMNS):
-            new[f"{name}{suffix}"] = gathered[i]
+            new[f"{name}{suffix}"] = part[i]
     source = nmc.source(missing="NaN where NMC has no value (-9 or blank), or no row for the state-year")
     return Added(new, source)

@@ -2,8 +2,14 @@
 
 Every format is written through `foedus.atomic.atomic_path`: the file appears whole or not at all.
 
+A panel is a DataFrame or `build_panel`'s `Columns` (named numpy arrays): those become an Arrow table
+without pandas (numbers shared, 0/1-with-NA columns as int8 plus a validity bitmap) and with the same
+schema metadata pandas would write, so Parquet and plain CSV are written straight from Arrow and
+`pd.read_parquet` gives back the same dtypes and attrs. Stata, compressed CSV and panels with text
+columns (state names) go through a DataFrame.
+
 - CSV (.csv, .csv.gz …): NA is an empty field. Plain .csv is written by Arrow's CSV writer straight
-  from the frame's Arrow form (strings and the header quoted); compressed CSV by pandas.
+  from the panel's Arrow form (strings and the header quoted); compressed CSV by pandas.
 - Parquet (.parquet, .pq): written from the frame's Arrow table; nullable columns stay nullable;
   `df.attrs` (the provenance) is kept in the file's metadata, so `pd.read_parquet(path).attrs` and
   `foedus panel cite FILE` find it.
@@ -14,16 +20,18 @@ Every format is written through `foedus.atomic.atomic_path`: the file appears wh
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from pandas.api.extensions import ExtensionDtype
-from pandas.api.types import is_bool_dtype, is_integer_dtype
 
 from foedus.atomic import atomic_path
 from foedus.errors import BadInputError
-from foedus.panels.frames import ATTRS_KEY, sources
+from foedus.panels.frames import ATTRS_KEY, Columns, Nullable, sources
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata"}
 COMPRESSED = {".gz", ".bz2", ".zip", ".xz", ".zst"}
@@ -39,10 +47,13 @@ def file_format(path: str | Path) -> str:
     raise BadInputError("", f"cannot tell the format of {path}: use .csv, .parquet (.pq) or .dta")
 
 
-def write_panel(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write `df` to `path` in the format its extension names, atomically; returns the path."""
+def write_panel(df: pd.DataFrame | Columns, path: str | Path) -> Path:
+    """Write `df` (a DataFrame or `Columns`) to `path` in the format its extension names, atomically;
+    returns the path."""
     path = Path(path)
     kind = file_format(path)
+    if isinstance(df, Columns) and (kind == "stata" or path.suffix.lower() != ".csv" and kind == "csv"):
+        df = df.to_frame()
     with atomic_path(path) as tmp:
         if kind == "parquet":
             _write_parquet(df, tmp)
@@ -55,12 +66,15 @@ def write_panel(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def arrow_table(df: pd.DataFrame):
-    """The frame as an Arrow table (pandas' schema metadata and `df.attrs` kept, as `to_parquet` keeps them)."""
-    import json
-
+def arrow_table(df: pd.DataFrame | Columns):
+    """The panel as an Arrow table (pandas' schema metadata and `df.attrs` kept, as `to_parquet` keeps them)."""
     import pyarrow as pa
 
+    if isinstance(df, Columns):
+        table = _columns_table(df)
+        if table is not None:
+            return table
+        df = df.to_frame()
     table = pa.Table.from_pandas(df, preserve_index=False)
     metadata = dict(table.schema.metadata or {})
     if df.attrs:
@@ -68,7 +82,54 @@ def arrow_table(df: pd.DataFrame):
     return table.replace_schema_metadata(metadata)
 
 
-def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+_NUMERIC = {"i": "int", "f": "float"}
+
+
+def _columns_table(panel: Columns):
+    """`Columns` of numbers and `Nullable` as an Arrow table without pandas, or None when a column is of
+    another kind (text: pandas decides its dtype). The schema metadata is what `Table.from_pandas` writes for
+    the same frame: the columns' pandas dtypes (nullable columns `Int8`), `attributes` and the versions."""
+    import pyarrow as pa
+
+    arrays, described = [], []
+    for name, values in panel.data.items():
+        if isinstance(values, Nullable):
+            data = np.ascontiguousarray(values.values, dtype=np.int8)
+            valid = np.packbits(~np.asarray(values.mask, dtype=bool), bitorder="little")
+            array = pa.Array.from_buffers(pa.int8(), len(data), [pa.py_buffer(valid), pa.py_buffer(data)],
+                                          null_count=int(np.count_nonzero(values.mask)))
+            pandas_type, numpy_type = "int8", "Int8"
+        else:
+            values = np.asarray(values)
+            if values.dtype.kind not in _NUMERIC:
+                return None
+            array = pa.array(np.ascontiguousarray(values))
+            pandas_type = numpy_type = str(values.dtype)
+        arrays.append(array)
+        described.append({"name": name, "field_name": name, "pandas_type": pandas_type, "numpy_type": numpy_type,
+                          "metadata": None})
+    pandas_meta = {"index_columns": [], "column_indexes": [], "columns": described}
+    if panel.attrs:
+        pandas_meta["attributes"] = panel.attrs
+    pandas_meta["creator"] = {"library": "pyarrow", "version": pa.__version__}
+    pandas_meta["pandas_version"] = _pandas_version()
+    metadata = {b"pandas": json.dumps(pandas_meta).encode()}
+    if panel.attrs:
+        metadata[b"PANDAS_ATTRS"] = json.dumps(panel.attrs).encode()
+    return pa.Table.from_arrays(arrays, names=list(panel.data)).replace_schema_metadata(metadata)
+
+
+def _pandas_version() -> str:
+    """The installed pandas' version (read from its metadata: importing pandas takes longer than the write)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pandas")
+    except PackageNotFoundError:
+        return ""
+
+
+def _write_parquet(df: pd.DataFrame | Columns, path: Path) -> None:
     """Dictionary encoding for the integer columns only (codes, years, 0/1 flags: small and fast); the
     float columns (NMC) are written plain, which takes a third less time for a file about 2.5× larger."""
     import pyarrow as pa
@@ -79,7 +140,7 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, use_dictionary=integers)
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
+def _write_csv(df: pd.DataFrame | Columns, path: Path) -> None:
     import pyarrow.csv as csv
 
     csv.write_csv(arrow_table(df), path)
@@ -91,6 +152,10 @@ def _compression(path: Path) -> str:
 
 def stata_frame(df: pd.DataFrame) -> pd.DataFrame:
     """`df` with nullable integer and boolean columns as floats (NA → NaN, Stata's missing)."""
+    import pandas as pd
+    from pandas.api.extensions import ExtensionDtype
+    from pandas.api.types import is_bool_dtype, is_integer_dtype
+
     out = {}
     for column in df.columns:
         series = df[column]

@@ -7,8 +7,10 @@
     result.to_json()      # rows, columns, years, sources and citation (the CLI's `--json`)
 
 `panel_request` checks the arguments once (BadInputError naming `kind`, `system`, `add`, `since` or
-`through`); `build_panel` computes every step's columns from the base panel's keys and assembles the
-frame once, sharing every array (no per-step copy of the columns before it). `register` after `atop`
+`through`); `build_panel` computes every step's columns from the base panel's keys (computed once) and
+keeps them as named numpy arrays (`result.panel`, no per-step copy of the columns before it). The
+DataFrame is made on first use of `result.frame`, sharing every array; `write` and `to_json` need no
+DataFrame, so the CLI builds and writes a panel without importing pandas. `register` after `atop`
 reuses the ATOP columns instead of computing them twice.
 """
 
@@ -17,12 +19,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from foedus.errors import BadInputError
-from foedus.panels.frames import ATTRS_KEY, FIRST_YEAR, Added, assemble, store
+from foedus.panels.frames import ATTRS_KEY, FIRST_YEAR, Added, Columns, assemble, store
 from foedus.panels.steps import KINDS, STEPS, SYSTEMS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_STATUSES = ("confirmed", "presumed", "any")  # foedus.query.intervals.STATUS_CHOICES, checked there otherwise
+
+
+def _status(status: str | None) -> str:
+    """The status rule, without importing the query layer for the usual choices (it decides every other)."""
+    if status is None:
+        return "presumed"
+    value = str(status).strip().lower()
+    if value in _STATUSES:
+        return value
+    from foedus.query.intervals import check_status
+
+    return check_status(status)
 
 
 def parse_add(add: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -68,9 +86,7 @@ def panel_request(
 ) -> PanelRequest:
     """Check a request: kind, system, the years, the steps (COW panels only: the steps join on COW codes) and
     the status rule of the register columns (confirmed, presumed — the default of every command — or any)."""
-    from foedus.query.intervals import check_status
-
-    status = check_status(status)
+    status = _status(status)
     kind = str(kind).lower().replace("_", "-")
     if kind not in KINDS:
         raise BadInputError("kind", f"must be {' or '.join(KINDS)}, not {kind!r}")
@@ -92,38 +108,52 @@ def panel_request(
 
 @dataclass
 class PanelResult:
-    """A built panel: the request, the frame and (after `write`) the file."""
+    """A built panel: the request, its columns (`panel`), the DataFrame (`frame`, made on first use) and
+    (after `write`) the file."""
 
     request: PanelRequest
-    frame: pd.DataFrame
+    panel: Columns
     file: Path | None = field(default=None)
+    _frame: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The panel as a DataFrame, sharing the arrays (made once)."""
+        if self._frame is None:
+            self._frame = self.panel.to_frame()
+        return self._frame
 
     @property
     def citation(self) -> str:
         from foedus.panels.cite import cite
 
-        return cite(self.frame)
+        return cite(self.panel)
 
     @property
     def rows(self) -> int:
-        return len(self.frame)
+        return len(self.panel)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.panel.columns]
 
     def write(self, path: str | Path) -> Path:
-        """Write the frame (format by extension, atomically); remembers the file."""
+        """Write the panel (format by extension, atomically), from Arrow where the format allows; remembers
+        the file."""
         from foedus.panels.output import write_panel
 
-        self.file = write_panel(self.frame, path)
+        self.file = write_panel(self.panel if self._frame is None else self._frame, path)
         return self.file
 
     def to_json(self) -> dict:
-        panel = self.frame.attrs.get(ATTRS_KEY, {})
+        panel = self.panel.attrs.get(ATTRS_KEY, {})
         return {
             "request": self.request.to_json(),
             "unit": panel.get("unit"),
             "first_year": panel.get("first_year"),
             "through": panel.get("through"),
             "rows": self.rows,
-            "columns": [str(c) for c in self.frame.columns],
+            "columns": self.columns,
             "file": None if self.file is None else str(self.file),
             "rule": panel.get("rule"),
             "sources": panel.get("sources", {}),
@@ -176,13 +206,13 @@ def build_panel(
     with store(con) as db:
         tell("creating")
         if request.kind == "dyad-years":
-            from foedus.panels.dyadyears import create_dyadyears
+            from foedus.panels.dyadyears import dyadyear_columns
 
-            base = create_dyadyears(db, request.system, request.directed, request.through, request.since)
+            base = dyadyear_columns(db, request.system, request.directed, request.through, request.since)
         else:
-            from foedus.panels.stateyears import create_stateyears
+            from foedus.panels.stateyears import stateyear_columns
 
-            base = create_stateyears(db, request.system, request.through, request.since)
+            base = stateyear_columns(db, request.system, request.through, request.since)
         done: dict[str, Added] = {}
         for name in request.add:
             tell(name)

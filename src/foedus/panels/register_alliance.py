@@ -36,9 +36,12 @@ from foedus.panels.cite import ATOP
 from foedus.panels.frames import (
     KEY_BASE,
     Added,
+    Nullable,
     check_new,
+    column,
     covered,
     cow_kind,
+    frame_keys,
     is_directed,
     nullable_int8,
     pair_keys,
@@ -149,7 +152,7 @@ def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, ato
             atop = alliance_added(df, db, treaties=ATOP_TREATIES, prefix=ATOP_PREFIX, verb="add_register_alliance",
                                   directed=directed)
         coverage_year = int(atop.source["coverage_end"][:4])
-        years = df["year"].to_numpy()
+        years = column(df, "year")
         after = years > coverage_year
         rows = np.flatnonzero(after)  # only the years past ATOP's coverage are looked up
         if len(rows):
@@ -159,11 +162,10 @@ def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, ato
         register = db.execute("SELECT version, file FROM imports WHERE dataset = 'register'").fetchone()
     flags = np.column_stack([table[o] for o in _OBLIGATIONS]) if len(table["from_ccode"]) else np.zeros((0, 5), bool)
     code1, code2, first, last = (table[c] for c in ("from_ccode", "to_ccode", "first_year", "last_year"))
+    keys = frame_keys(df, kind)[rows]
     if kind.unit == "state_year":
-        keys = state_keys(df[kind.codes[0]].to_numpy()[rows], years[rows])
         starts, ends = state_keys(code1, first), state_keys(code1, last)
     else:
-        keys = pair_keys(df[kind.codes[0]].to_numpy()[rows], df[kind.codes[1]].to_numpy()[rows], years[rows])
         starts, ends = pair_keys(code1, code2, first), pair_keys(code1, code2, last)
         if not is_directed(df, kind, directed):
             starts = np.concatenate([starts, pair_keys(code2, code1, first)])
@@ -171,13 +173,20 @@ def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, ato
             flags = np.concatenate([flags, flags])
     confirmed = covered(keys, starts, ends, flags)
     new = {}
-    for j, (column, atop_column) in enumerate(zip(columns, alliance_columns(ATOP_PREFIX), strict=True)):
-        values = atop.columns[atop_column].to_numpy(dtype=np.int8, na_value=0)  # a copy: ATOP's stays as it is
+    for j, (name, atop_column) in enumerate(zip(columns, alliance_columns(ATOP_PREFIX), strict=True)):
+        values = _filled(atop.columns[atop_column])  # a copy: ATOP's stays as it is
         values[rows] = confirmed[j]
         missing = after.copy()
         missing[rows] = ~confirmed[j]
-        new[column] = nullable_int8(values, missing)
+        new[name] = nullable_int8(values, missing)
     return Added(new, _source(atop.source, coverage_year, register, entries))
+
+
+def _filled(values) -> np.ndarray:
+    """A new int8 array of ATOP's 0/1 values with 0 where NA (`Nullable`, or a pandas Int8 array)."""
+    if isinstance(values, Nullable):
+        return values.filled()
+    return values.to_numpy(dtype=np.int8, na_value=0)
 
 
 def _source(atop: dict, coverage_year: int, register, entries: list[str]) -> dict:

@@ -9,7 +9,7 @@ changes no row of the later years.
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from foedus.errors import BadInputError
 from foedus.panels.frames import FIRST_YEAR, SYSTEMS, Import, check_system, imported
@@ -48,14 +48,25 @@ def years(state_list: Import, since: int | None, through: int | None) -> tuple[i
 
 def membership(
     con, system: str, since: int | None, through: int | None, query: str = ALL_SPELLS
-) -> tuple[pd.DataFrame, Import, tuple[int, int]]:
-    """`query` over the table `spells` (code, start_date, end_date; both days inclusive) of `system`,
-    with the list's import and the panel's first and last years."""
+) -> tuple[dict[str, np.ndarray], Import, tuple[int, int]]:
+    """`query` over the table `spells` (code, start_date, end_date; both days inclusive) of `system` as
+    numpy arrays (dates as days since 1970), with the list's import and the panel's first and last years."""
     system = check_system(system)
     state_list = imported(con, SYSTEMS[system][1])
     first, last = years(state_list, since, through)
-    frame = con.execute(SPELLS + query, {"system": system, "since": first, "through": last}).df()
-    return frame, state_list, (first, last)
+    found = con.execute(SPELLS + query, {"system": system, "since": first, "through": last}).fetchnumpy()
+    arrays = {}
+    for name, values in found.items():
+        values = np.asarray(values)
+        if np.issubdtype(values.dtype, np.datetime64):
+            values = values.astype("datetime64[D]").astype(np.int64)
+        arrays[name] = values
+    return arrays, state_list, (first, last)
+
+
+def day_years(days: np.ndarray) -> np.ndarray:
+    """The calendar year of each day (days since 1970-01-01)."""
+    return np.asarray(days, dtype="datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
 
 
 def panel_meta(unit: str, system: str, state_list: Import, window: tuple[int, int], **extra) -> dict:
