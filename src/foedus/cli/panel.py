@@ -53,6 +53,13 @@ def _bad(exc: BadInputError):
     fail(f"{name}: {exc.message}" + (f" ({exc.fix})" if exc.fix else ""))
 
 
+def _console(lazy):
+    """The rich Console behind cli.common's lazily made one (rich's Live enters its console as a context
+    manager, which a proxy's __getattr__ cannot forward), or the object itself when it is a Console."""
+    real = getattr(type(lazy), "_real", None)
+    return real(lazy) if callable(real) else lazy
+
+
 def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool, suppose=None,
            suppose_file=None) -> None:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -69,7 +76,7 @@ def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool,
         fail(str(exc))
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-        with Progress(SpinnerColumn(), *columns, console=errors, transient=as_json) as bar:
+        with Progress(SpinnerColumn(), *columns, console=_console(errors), transient=as_json) as bar:
             task = bar.add_task(f"building {kind}", total=len(request.add) + 2)
 
             def stage(name: str) -> None:

@@ -44,6 +44,7 @@ from foedus.panels.frames import (
     store,
     with_added,
 )
+from foedus.panels.frames import literal as _literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,10 +118,12 @@ def alliance_added(
     years = column(df, "year")
     open_until = dt.date(int(years.max()) if len(years) else 1816, 12, 31)
     with store(con) as db:
-        provenance = db.execute(PROVENANCE, {"treaties": treaties}).fetchall()
+        prefix_sql = _literal(str(treaties))  # inlined, not bound: see frames.literal
+        provenance = db.execute(PROVENANCE.replace("$treaties", prefix_sql)).fetchall()
         if not provenance:
             raise NotImportedError(f"no commitments of treaties '{treaties}…' in the store: import them")
-        pairs = db.execute(ALLIED_PAIRS, {"treaties": treaties, "open_until": open_until}).fetchnumpy()
+        pairs = db.execute(ALLIED_PAIRS.replace("$treaties", prefix_sql).replace("$open_until", _literal(open_until))
+                           ).fetchnumpy()
     code1, code2 = np.asarray(pairs["code1"]), np.asarray(pairs["code2"])
     first, last = np.asarray(pairs["first_year"]), np.asarray(pairs["last_year"])
     flags = np.column_stack([np.asarray(pairs[o]) > 0 for o in OBLIGATIONS.values()]) if len(code1) else (

@@ -5,10 +5,13 @@ The rules (ATOP's dyad-year convention, NA after ATOP's coverage end) are in `al
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from foedus.panels.alliance import alliance_added
 from foedus.panels.frames import Added, with_added
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PREFIX = "atop_"
 TREATIES = "atop:"

@@ -80,9 +80,22 @@ class Import:
         return {**entry, **extra}
 
 
+def literal(value) -> str:
+    """A SQL literal for an int, a date or a string (quotes doubled). The panels' few queries inline their
+    values rather than bind them: DuckDB's Python binding imports pandas (about 0.3 s) on the first query
+    with parameters, which a CLI run that otherwise never needs pandas would pay."""
+    if isinstance(value, bool) or not isinstance(value, int | str | dt.date):
+        raise TypeError(f"no SQL literal for {value!r}")
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    return "'" + value.replace("'", "''") + "'"
+
+
 def imported(con, dataset: str) -> Import:
     """The version and coverage end of an imported dataset, or NotImportedError."""
-    row = con.execute("SELECT version, coverage_end FROM imports WHERE dataset = ?", [dataset]).fetchone()
+    row = con.execute(f"SELECT version, coverage_end FROM imports WHERE dataset = {literal(dataset)}").fetchone()
     if row is None:
         raise NotImportedError(f"{dataset} is not in the store; import it with `foedus data import`")
     return Import(dataset, str(row[0]), None if row[1] is None else _day(row[1]))
@@ -466,7 +479,8 @@ def covered(frame_keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, flags:
     column those row ranges are merged into disjoint ones (a few thousand, sorted once) and the column
     is written by one `np.repeat` of alternating False/True runs: no expansion of intervals into years,
     no cumulative sum over the frame, no sort of the frame (unless its keys come unsorted)."""
-    flags = np.asarray(flags, dtype=bool).reshape(len(starts), -1)
+    flags = np.asarray(flags, dtype=bool)
+    flags = flags.reshape(len(starts), -1) if flags.size else flags.reshape(len(starts), flags.shape[-1])
     columns = flags.shape[1]
     n = len(frame_keys)
     if n == 0 or len(starts) == 0:

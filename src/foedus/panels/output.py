@@ -103,7 +103,9 @@ def _columns_table(panel: Columns):
             values = np.asarray(values)
             if values.dtype.kind not in _NUMERIC:
                 return None
-            array = pa.array(np.ascontiguousarray(values))
+            values = np.ascontiguousarray(values)
+            # from the buffer, not pa.array(): that one asks pandas whether the array is a Series (importing it)
+            array = pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
             pandas_type = numpy_type = str(values.dtype)
         arrays.append(array)
         described.append({"name": name, "field_name": name, "pandas_type": pandas_type, "numpy_type": numpy_type,
@@ -116,7 +118,8 @@ def _columns_table(panel: Columns):
     metadata = {b"pandas": json.dumps(pandas_meta).encode()}
     if panel.attrs:
         metadata[b"PANDAS_ATTRS"] = json.dumps(panel.attrs).encode()
-    return pa.Table.from_arrays(arrays, names=list(panel.data)).replace_schema_metadata(metadata)
+    schema = pa.schema([pa.field(name, array.type) for name, array in zip(panel.data, arrays, strict=True)])
+    return pa.Table.from_arrays(arrays, schema=schema).replace_schema_metadata(metadata)
 
 
 def _pandas_version() -> str:

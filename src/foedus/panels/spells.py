@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from foedus.errors import BadInputError
-from foedus.panels.frames import FIRST_YEAR, SYSTEMS, Import, check_system, imported
+from foedus.panels.frames import FIRST_YEAR, SYSTEMS, Import, check_system, imported, literal
 
 SPELLS = """
 WITH extended AS (
@@ -54,7 +54,11 @@ def membership(
     system = check_system(system)
     state_list = imported(con, SYSTEMS[system][1])
     first, last = years(state_list, since, through)
-    found = con.execute(SPELLS + query, {"system": system, "since": first, "through": last}).fetchnumpy()
+    values = {"$system": literal(system), "$since": literal(first), "$through": literal(last)}
+    sql = SPELLS + query
+    for name, value in values.items():  # inlined, not bound: see frames.literal
+        sql = sql.replace(name, value)
+    found = con.execute(sql).fetchnumpy()
     arrays = {}
     for name, values in found.items():
         values = np.asarray(values)

@@ -17,6 +17,7 @@ from foedus.panels.frames import (
     Columns,
     check_system,
     expand_years,
+    literal,
     sorted_unique,
     state_keys,
     store,
@@ -42,7 +43,7 @@ def stateyear_columns(con=None, system: str = "cow", through: int | None = None,
     system = check_system(system)
     with store(con) as db:
         spells, state_list, window = membership(db, system, since, through)
-        names = db.execute("SELECT code, name FROM states WHERE system = ? ORDER BY code", [system]).fetchnumpy()
+        names = db.execute(f"SELECT code, name FROM states WHERE system = {literal(system)} ORDER BY code").fetchnumpy()
     rows, years = expand_years(day_years(spells["start_date"]), day_years(spells["end_date"]))
     codes = np.asarray(spells["code"], dtype=np.int64)[rows]
     keys = sorted_unique(state_keys(codes, years))  # two spells may touch the same year
