@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Response
 
 from foedus.api import models
-from foedus.api.params import Answer, state
+from foedus.api.params import Answer, answer_for, state
 from foedus.query.invocations import invocations as invocations_query
 
 router = APIRouter(tags=["register"])
@@ -17,7 +17,7 @@ async def invocations(
                                description="State that invoked or answered"),
     treaty: str | None = Query(None, min_length=1, max_length=100,
                                description="Treaty: NATO, CSTO, atop:3180, reg:<id>, org:<id>"),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Invocation events: the state, date, article, what was asked and what each party did, with sources."""
     store = answer.store

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from foedus.api import models
-from foedus.api.params import Answer, DateQuery, TypesQuery, day, get_store, types
+from foedus.api.params import Answer, DateQuery, TypesQuery, answer_for, day, get_store, types
 from foedus.api.store import Store
 from foedus.network.mapview import WorldMap, world_map
 
@@ -41,7 +41,7 @@ async def map_view(
     on: str | None = DateQuery(),
     types_: str | None = TypesQuery(),
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """States at their capitals (COW capitals) on a date and the commitments between them as arcs: one per
     pair, the strongest obligation (Okabe–Ito colours in `colors`) and its status tier (rule in `tiers`)."""

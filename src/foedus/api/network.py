@@ -13,7 +13,18 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from foedus.api import models
 from foedus.api.errors import BadInput, TooLarge
-from foedus.api.params import Answer, DateQuery, NameQuery, StatusQuery, TypesQuery, day, get_store, status, types
+from foedus.api.params import (
+    Answer,
+    DateQuery,
+    NameQuery,
+    StatusQuery,
+    TypesQuery,
+    answer_for,
+    day,
+    get_store,
+    status,
+    types,
+)
 from foedus.api.store import Store
 from foedus.network import answers
 from foedus.network import view as view_module
@@ -33,7 +44,7 @@ async def network(
     per_treaty: bool = Query(False, description="One edge per treaty phase (MultiDiGraph)"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """The commitment graph on a date as node-link JSON (`foedus network --json`)."""
     date, wanted, counted = day(on), types(types_), status(status_)
@@ -68,7 +79,7 @@ async def network_view(
     types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """The compact network the web page draws: one edge per pair, obligations each way, the strongest
     obligation (for the colour), treaties and status; node positions on a fixed ring."""
@@ -86,7 +97,7 @@ async def triads(
                       description="closed, open (or one_defense, no_defense with --among)"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Closed defense triangles and open triads, ranked, each with its score explained (`foedus triads --json`).
     Bounded: `top` at most 100 per kind, `among` at most 12 states; all triads (`top=0`) only among 3+ states
@@ -118,7 +129,7 @@ async def diff(
     types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Commitments begun, ended, upgraded or downgraded between two dates, with sources (`foedus diff --json`)."""
     first, second, wanted, counted = day(from_, "from"), day(to, "to"), types(types_), status(status_)
@@ -137,7 +148,7 @@ async def blocs(
     seed: int = Query(0, ge=0, le=2**31 - 1, description="Louvain seed (fixed: same blocs every run)"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Blocs of the defense network (Louvain, fixed seed) with polarization measures (`foedus blocs --json`)."""
     date, counted = day(on), status(status_)
@@ -157,7 +168,7 @@ async def bloc_history(
     seed: int = Query(0, ge=0, le=2**31 - 1, description="Louvain seed"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Bloc sizes on 1 January of every `step`-th year (`foedus blocs --from --to --json`)."""
     first, last, counted = day(from_, "from"), day(to, "to"), status(status_)
@@ -178,7 +189,7 @@ async def sscore(
     weighted: bool = Query(False, description="Capability-weighted ranking or matrix"),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Signorino–Ritter S-scores: one dyad (a and b), one state's ranking (a) or the year's matrix
     (`foedus sscore --json`)."""

@@ -42,7 +42,9 @@ def TypesQuery(description: str = "Obligation types, comma-separated (default: a
                  json_schema_extra={"pattern": TYPES_PATTERN}, **extra)
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    """The server's store (a coroutine: FastAPI runs a plain function dependency in a worker thread, a round
+    trip that cost more than a cached answer)."""
     return request.app.state.store
 
 
@@ -90,7 +92,7 @@ def status(text: str | None, parameter: str = "status") -> str:
         raise BadInput(parameter, exc.message, fix="use confirmed, presumed or any") from None
 
 
-def get_limits(request: Request) -> Limits:
+async def get_limits(request: Request) -> Limits:
     return request.app.state.limits
 
 
@@ -118,3 +120,9 @@ class Answer:
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             return Response(body.gzipped, media_type=JSON, headers=headers)
         return Response(body.raw, media_type=JSON, headers={"Vary": "Accept-Encoding"})
+
+
+async def answer_for(request: Request) -> Answer:
+    """The :class:`Answer` dependency (``answer: Answer = Depends(answer_for)``), built on the event loop:
+    FastAPI runs a class dependency in a worker thread, one more round trip per request."""
+    return Answer(request)

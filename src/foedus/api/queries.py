@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from foedus import __version__
 from foedus.api import models
 from foedus.api.errors import NotFound
-from foedus.api.params import Answer, DateQuery, NameQuery, StatusQuery, TypesQuery, day, get_store, status
+from foedus.api.params import Answer, DateQuery, NameQuery, StatusQuery, TypesQuery, answer_for, day, get_store, status
 from foedus.api.store import Store
 from foedus.dates import to_iso
 from foedus.errors import FoedusError
@@ -43,7 +43,7 @@ def meta_payload(store: Store, endpoints: dict[str, bool]) -> dict:
 
 
 @router.get("/meta", response_model=models.Meta, responses=models.ERRORS)
-async def meta(request: Request, store: Store = Depends(get_store), answer: Answer = Depends()) -> Response:
+async def meta(request: Request, store: Store = Depends(get_store), answer: Answer = Depends(answer_for)) -> Response:
     """What the store holds: each dataset's version, file, rows and coverage end; the date range; which
     optional endpoints this server has."""
     return await answer(("meta",), lambda: meta_payload(store, request.app.state.endpoints))
@@ -55,7 +55,7 @@ async def states(
     on: str | None = DateQuery("Flag system members on this date"),
     limit: int = Query(300, ge=1, le=1000),
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """State lookup for autocompletion: COW states matching `q` (best first) and how `q` itself resolves."""
     date = day(on) if on else None
@@ -74,7 +74,7 @@ async def obligations(
     types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Every commitment in force for a state on a date, by partner (`foedus obligations --json`)."""
     date, counted = day(on), status(status_)
@@ -97,7 +97,7 @@ async def dyad(
     types_: str | None = TypesQuery(),
     status_: str | None = StatusQuery,
     store: Store = Depends(get_store),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """What A owes B and what B owes A on a date, directed (`foedus dyad --json`)."""
     date, counted = day(on), status(status_)
@@ -114,7 +114,7 @@ async def dyad(
 @router.get("/treaty/{treaty_id}", response_model=Treaty,
             responses={**models.ERRORS, 404: {"model": models.Error, "description": "No such treaty"}})
 async def treaty(treaty_id: str = Path(..., min_length=1, max_length=100, description="atop:3180, reg:<id>, NATO …"),
-                 store: Store = Depends(get_store), answer: Answer = Depends()) -> Response:
+                 store: Store = Depends(get_store), answer: Answer = Depends(answer_for)) -> Response:
     """One treaty: members and phases, provisions, conditions, threat identities, sources (`foedus treaty --json`)."""
     def compute():
         with store.cursor() as cur:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Response
 
 from foedus.api import models
 from foedus.api.errors import NotFound
-from foedus.api.params import Answer, DateQuery, NameQuery, day
+from foedus.api.params import Answer, DateQuery, NameQuery, answer_for, day
 from foedus.errors import BadInputError, FoedusError
 from foedus.query.history import History, history_answer
 from foedus.query.organizations import Memberships, Organization, memberships_answer, organization_answer
@@ -18,7 +18,7 @@ router = APIRouter(tags=["register"])
 async def history(
     a: str = NameQuery("First state", ...),
     b: str = NameQuery("Second state (not A)", ...),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """Every commitment between A and B from any source, as periods each way, gaps included
     (`foedus history --json`)."""
@@ -36,7 +36,7 @@ async def history(
 async def organization(
     name: str = Path(..., min_length=1, max_length=100, description="NATO, CSTO, SCO, BRICS, AUKUS, Quad, ANZUS …"),
     on: str | None = DateQuery(),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """An organization's members and their status on a date (`foedus org --json`)."""
     date, store = day(on), answer.store
@@ -57,7 +57,7 @@ async def organization(
 async def memberships(
     state_: str = NameQuery("State: COW code, abbreviation, ISO3 or name", ..., alias="state"),
     on: str | None = DateQuery(),
-    answer: Answer = Depends(),
+    answer: Answer = Depends(answer_for),
 ) -> Response:
     """The organizations a state belongs to on a date, with its status in each (`foedus memberships --json`)."""
     date, store = day(on), answer.store

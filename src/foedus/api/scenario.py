@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Response
 
 from foedus.api import models
 from foedus.api.errors import BadInput
-from foedus.api.params import Answer, get_store
+from foedus.api.params import Answer, answer_for, get_store
 from foedus.api.store import Store
 from foedus.scenario.request import ScenarioRequest, warning_for
 from foedus.scenario.result import ScenarioResult
@@ -55,7 +55,7 @@ def scenario_payload(store: Store, request: ScenarioRequest) -> dict:
 
 @router.post("/scenario", response_model=ScenarioResult, responses=models.ERRORS)
 async def scenario(
-    request: ScenarioRequest, store: Store = Depends(get_store), answer: Answer = Depends()
+    request: ScenarioRequest, store: Store = Depends(get_store), answer: Answer = Depends(answer_for)
 ) -> Response:
     """Who must act when the targets are attacked on a date, and why (`foedus scenario --json`); with
     `reliability`, also the Monte Carlo distribution of coalitions (reproducible with `seed`). Bounded: the body

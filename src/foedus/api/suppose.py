@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from foedus.api import models
 from foedus.api.errors import BadInput
-from foedus.api.params import Answer, get_store
+from foedus.api.params import Answer, answer_for, get_store
 from foedus.api.store import Store
 from foedus.suppose.sidebyside import Comparison
 
@@ -63,7 +63,7 @@ def compare_payload(store: Store, request: CompareRequest) -> dict:
 
 @router.post("/compare", response_model=Comparison, responses=models.ERRORS)
 async def compare_worlds(
-    request: CompareRequest, store: Store = Depends(get_store), answer: Answer = Depends()
+    request: CompareRequest, store: Store = Depends(get_store), answer: Answer = Depends(answer_for)
 ) -> Response:
     """A dyad, an organization's members or the triads in the real world and in a supposed one, with what differs
     (`foedus dyad|org|triads … --suppose … --compare --json`). Supposed facts are marked `hypothetical`. Bounded

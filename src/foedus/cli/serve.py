@@ -13,6 +13,10 @@ from foedus.config import db_path
 
 GRACE_SECONDS = 3
 """On SIGTERM or Ctrl-C, requests still running after this many seconds are cancelled."""
+SWITCH_SECONDS = 0.001
+"""The interpreter's thread switch interval while serving (Python's default is 5 ms): the event loop answering
+cached requests waits at most about this long for the lock a computing worker thread holds, so cheap answers
+stay fast while heavy ones (Monte Carlo, panels) compute."""
 
 
 def serve(
@@ -55,6 +59,7 @@ def serve(
                   f"({'writes allowed with the token' if token else 'read-only'}); API docs at /docs")
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level,
                             timeout_graceful_shutdown=GRACE_SECONDS)
+    sys.setswitchinterval(SWITCH_SECONDS)
     uvicorn.Server(config).run()
     _exit_if_threads_linger()
 
