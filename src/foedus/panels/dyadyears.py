@@ -57,14 +57,15 @@ def dyadyear_columns(
     pair = state_keys(code1, code2)  # code1 * 10_000 + code2, checked; sorted with the first year
     pair, first, last = merged_ranges(pair, first, last)  # two spell pairs may touch the same year
     counts = last - first + 1
-    total = int(counts.sum())
     offsets = np.cumsum(counts) - counts
-    # row i of range r: year first[r] + (i - offsets[r]); its key (pair * 10_000 + year) the same way
-    steps = np.arange(total)
-    years = np.repeat(first - offsets, counts)
-    years += steps
-    keys = np.repeat(pair * KEY_BASE + first - offsets, counts)
-    keys += steps
+    # each range's years: 1 per row after its first, which steps from the previous range's last year; summed
+    # in place (no index array), and the keys (pair * 10_000 + year) are the ranges' pairs plus the years
+    years = np.ones(int(counts.sum()), dtype=np.int64)
+    if len(first):
+        years[offsets] = first - np.concatenate([[0], last[:-1]])
+    np.cumsum(years, out=years)
+    keys = np.repeat(pair * KEY_BASE, counts)
+    keys += years
     code1, code2 = np.divmod(pair, KEY_BASE)
     code = SYSTEMS[system][0]
     names = (f"{code}1", f"{code}2", "year")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foedus.errors import BadInputError
-from foedus.panels.frames import ATTRS_KEY, FIRST_YEAR, Added, Columns, assemble, store
+from foedus.panels.frames import ATTRS_KEY, FIRST_YEAR, Added, Columns, assemble, first_build_pages, store
 from foedus.panels.steps import KINDS, STEPS, SYSTEMS
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ def build_panel(
     called before each stage ("creating", then each step's name)."""
     request = kind if isinstance(kind, PanelRequest) else panel_request(kind, system, directed, through, since, add)
     tell = progress or (lambda _stage: None)
-    with store(con) as db:
+    with store(con) as db, first_build_pages():
         tell("creating")
         if request.kind == "dyad-years":
             from foedus.panels.dyadyears import dyadyear_columns
