@@ -7,7 +7,8 @@ Starts `foedus serve` on a free 127.0.0.1 port over a fresh database built from 
 2. load: 50 concurrent clients, each sending its next request as soon as the last is answered, for 30 s per
    endpoint, URLs drawn at random from the workload: the network view (the page's request) on 1 January of
    every year 1816–2016, and 5 dyads per date drawn from the pairs bound on it. Load comes from `wrk` when
-   installed (apt-get install wrk), else from httpx with asyncio (which costs the server CPU on this machine);
+   installed (apt-get install wrk), else from bench_soak.py's raw asyncio keep-alive client (httpx would
+   measure itself: it costs more CPU per request than the server's cached path);
 3. time to interactive in headless Chromium (/usr/bin/chromium): navigation start to the network drawn,
    first with the server's caches empty, then the median of 5 fresh browser contexts.
 
@@ -18,7 +19,6 @@ Run: .venv/bin/python benchmarks/bench_api.py [--seconds 30] [--clients 50]
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
 import re
 import shutil
@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))  # bench_soak beside this file
 
 from foedus.config import data_dir
 from foedus.ingest.discover import import_directory
@@ -56,6 +58,7 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
                "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[port] = process.pid
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -120,38 +123,33 @@ def load_wrk(base: str, urls: list[str], clients: int, seconds: int) -> dict:
             "p99": float(p99), "max": float(worst), "rps": int(n) / seconds}
 
 
-async def _load_httpx(base: str, urls: list[str], clients: int, seconds: int) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    stop = time.monotonic() + seconds
+def _load_raw(base: str, urls: list[str], clients: int, seconds: int) -> dict:
+    """The closed loop of bench_soak.py: a raw asyncio HTTP/1.1 keep-alive client, one connection per client
+    (httpx costs more CPU per request than the server's cached path, and shares the 2 cores with it)."""
+    from bench_soak import closed_loop, measured, pct
+
+    port = int(base.rsplit(":", 1)[1])
     rng = random.Random(7)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    result = measured(_server_pid(port), closed_loop(port, lambda: rng.choice(urls), clients, seconds))
+    ms = [t * 1000 for t in result.times]
+    errors = result.errors + sum(n for status, n in result.statuses.items() if status != 200)
+    return {"tool": "raw asyncio client", "requests": len(ms), "errors": errors, "p50": pct(ms, .5),
+            "p95": pct(ms, .95), "p99": pct(ms, .99), "max": max(ms, default=float("nan")),
+            "rps": len(ms) / result.seconds}
 
-    async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits,
-                                 headers={"Accept-Encoding": "gzip"}) as client:
-        async def worker() -> None:
-            nonlocal errors
-            while time.monotonic() < stop:
-                start = time.perf_counter()
-                try:
-                    response = await client.get(rng.choice(urls))
-                    await response.aread()
-                    if response.status_code != 200:
-                        errors += 1
-                except httpx.HTTPError:
-                    errors += 1
-                latencies.append((time.perf_counter() - start) * 1000)
 
-        await asyncio.gather(*(worker() for _ in range(clients)))
-    return {"tool": "httpx (asyncio)", "requests": len(latencies), "errors": errors,
-            "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
-            "max": max(latencies), "rps": len(latencies) / seconds}
+SERVER_PIDS: dict[int, int] = {}
+"""port → the pid of the server listening on it (for its CPU time)."""
+
+
+def _server_pid(port: int) -> int:
+    return SERVER_PIDS.get(port, 0)
 
 
 def load(base: str, urls: list[str], clients: int, seconds: int) -> dict:
     if shutil.which("wrk"):
         return load_wrk(base, urls, clients, seconds)
-    return asyncio.run(_load_httpx(base, urls, clients, seconds))
+    return _load_raw(base, urls, clients, seconds)
 
 
 def time_to_interactive(base: str, runs: int) -> list[float]:
