@@ -81,3 +81,38 @@ def test_uncached_queries_run_in_the_bounded_pool(app, monkeypatch):
     assert len(set(seen)) <= 2
     assert {(r.json()["a"], r.json()["on"]) for r in answers} == {(a, f"{y}-06-01") for a in (2, 365, 710, 220, 640)
                                                                  for y in (1961, 1995)}
+
+
+def test_a_cancelled_request_waits_for_its_thread():
+    """A client that goes away cancels its request, but the query's thread cannot be stopped: the request
+    must not end (and let go of its database file) before that thread does."""
+    from foedus.api.guard import HeavyPool
+
+    pool = HeavyPool(Limits(cheap_concurrency=1))
+    release, running = threading.Event(), threading.Event()
+
+    def work():
+        running.set()
+        release.wait(10)
+        return "done"
+
+    async def run() -> tuple[bool, bool]:
+        task = asyncio.ensure_future(pool.run_cheap(work))
+        while not running.is_set():
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.sleep(0.1)
+        ended_early = task.done()
+        release.set()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        return ended_early, task.cancelled()
+
+    try:
+        ended_early, cancelled = asyncio.run(run())
+    finally:
+        release.set()
+        pool.close()
+    assert not ended_early and cancelled

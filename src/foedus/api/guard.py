@@ -195,7 +195,12 @@ class HeavyPool:
         """`function(*args)` in the pool for cheap queries (see the module docstring), with the request's
         context (its pinned database file)."""
         context = contextvars.copy_context()
-        return await asyncio.get_running_loop().run_in_executor(self._cheap, context.run, function, *args)
+        future = asyncio.get_running_loop().run_in_executor(self._cheap, context.run, function, *args)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:  # the client went away: a thread cannot be stopped, so the request
+            await asyncio.wait([future])  # keeps its database file until the thread is done with it (as anyio)
+            raise
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
