@@ -34,10 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rapidfuzz import fuzz, process
-
 from foedus.errors import BadInputError, NotImportedError, UnknownStateError
-from foedus.ingest.atop import ATOP_EXTRA_CODES
+from foedus.store.schema import ATOP_EXTRA_CODES
 
 MAX_NAME_LENGTH = 100
 """Longest state text read at all (characters); longer text is refused before any lookup."""
@@ -233,6 +231,8 @@ def _prefixed(raw: str) -> tuple[str, str] | None:
 
 def _suggest(text: str, choices: dict[str, int], n: int = 5) -> list[str]:
     """Closest names (rapidfuzz WRatio; the text is at most MAX_NAME_LENGTH long)."""
+    from rapidfuzz import fuzz, process  # only on a miss: a resolved name never pays for the import
+
     found = process.extract(fold(text), list(choices), scorer=fuzz.WRatio, limit=n, score_cutoff=60)
     return [f"{name} ({choices[name]})" for name, _score, _ in found]
 
@@ -502,6 +502,30 @@ def related_states(code: int, on: dt.date, is_member) -> tuple[list[tuple[int, s
                 passed.append((other, how))
                 frontier.append(other)
     return found, passed
+
+
+def names_for(con, names: StateNames | None = None) -> StateNames:
+    """`names`, or the store's state names when none are given."""
+    return names if names is not None else StateNames(con)
+
+
+def state_code(names: StateNames, value: str | int, parameter: str, on: dt.date | None = None,
+               notes: list[str] | None = None) -> int:
+    """The COW code for `value` (an int code, a name, an abbreviation …) on `on` (a date settles an ambiguous
+    name when exactly one of its states is a system member then); what every query function calls on a state
+    argument. Errors name `parameter`. `notes` collects what an ambiguous reading was taken to mean and, on a
+    date, that the state is not a system member then (with its predecessors or successors that are)."""
+    text = str(value)
+    try:
+        found = names.resolve(text, on, parameter)
+    except UnknownStateError as exc:
+        raise BadInputError(parameter, str(exc), query=exc.query, suggestions=exc.suggestions) from None
+    if notes is not None:
+        if found.ambiguous:
+            notes.append(f"'{text}' read as {found.how} = {found.name} ({found.code}); {found.ambiguous}")
+        if found.note:
+            notes.append(found.note)
+    return found.code
 
 
 def resolve_state(con, text: str | int, on: dt.date | None = None, parameter: str = "state") -> int:

@@ -7,14 +7,46 @@ import sys
 from contextlib import contextmanager
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from foedus.config import db_path
 from foedus.errors import FoedusError
 
-console = Console()
-errors = Console(stderr=True)
+
+class LazyConsole:
+    """A rich Console made on first use: a command that prints only JSON never imports rich's console (issue 13:
+    start-up). Attribute reads and writes go to the real console (tests set ``width``)."""
+
+    __slots__ = ("_console", "_options")  # no instance __dict__: a test's monkeypatch.setattr restores via setattr
+
+    def __init__(self, **options):
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_console", None)
+
+    def _real(self):
+        if self._console is None:
+            from rich.console import Console
+
+            object.__setattr__(self, "_console", Console(**self._options))
+        return self._console
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._real(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._real(), name, value)
+
+
+console = LazyConsole()
+errors = LazyConsole(stderr=True)
+
+
+def escape(text: str) -> str:
+    """rich markup escaping (imported only when something is printed through rich)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 DbOption = typer.Option(None, "--db", help="DuckDB file (default: FOEDUS_DB or ~/.local/share/foedus/foedus.duckdb)")
 JsonOption = typer.Option(False, "--json", help="Print JSON (a stable contract) instead of a table.")
@@ -33,7 +65,7 @@ StatusOption = typer.Option(
 def status_option(text: str | None) -> str:
     """The --status choice (default presumed), or a BadInputError naming --status."""
     from foedus.errors import BadInputError
-    from foedus.query.intervals import check_status
+    from foedus.query.asof import check_status
 
     try:
         return check_status(text)
@@ -43,7 +75,7 @@ def status_option(text: str | None) -> str:
 
 def no_status_with_compare(status: str, compare: bool) -> None:
     """``--compare`` answers under the default status only (foedus.suppose.compare): refuse another --status."""
-    from foedus.query.intervals import DEFAULT_STATUS
+    from foedus.query.asof import DEFAULT_STATUS
 
     if compare and status != DEFAULT_STATUS:
         from foedus.errors import BadInputError
@@ -60,7 +92,7 @@ def show_warning(warning: str | None) -> None:
 
 def date_warning(con, on) -> str | None:
     """The projection warning of a date (after the register's check date or today), else None."""
-    from foedus.query.commitments import warning_for
+    from foedus.query.asof import warning_for
 
     return warning_for(con, on)
 
@@ -69,6 +101,25 @@ def fail(message: str, code: int = 2):
     # One line, never wrapped (paths and field names stay whole and copyable); the message is not markup.
     errors.print(f"[bold red]error:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def cli_named(exc: FoedusError) -> FoedusError:
+    """`exc` naming the argument as the running command spells it: a library BadInputError says ``a``, ``b`` or
+    ``state`` (its Python parameter), the command line ``A``, ``B`` or ``STATE`` (``on`` becomes ``--on``)."""
+    from foedus.errors import BadInputError
+
+    if not isinstance(exc, BadInputError) or not exc.parameter:
+        return exc
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    for param in ctx.command.params if ctx is not None else ():
+        if param.name == exc.parameter:
+            shown = param.human_readable_name if isinstance(param, click.Argument) else max(param.opts, key=len)
+            if shown == exc.parameter:
+                return exc
+            return BadInputError(shown, exc.message, fix=exc.fix, **exc.extra)
+    return exc
 
 
 @contextmanager
@@ -85,7 +136,7 @@ def store(db: str | None, write: bool = False, suppose: list[str] | None = None,
     try:
         con = connect(db_path(db), read_only=not write)
     except FoedusError as exc:
-        fail(str(exc))
+        fail(str(cli_named(exc)))
     try:
         if suppose or suppose_file:
             from foedus.suppose import applied, apply, parse_many
@@ -98,7 +149,7 @@ def store(db: str | None, write: bool = False, suppose: list[str] | None = None,
         else:
             yield con
     except FoedusError as exc:
-        fail(str(exc))
+        fail(str(cli_named(exc)))
     finally:
         con.close()
 

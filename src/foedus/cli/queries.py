@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
 from foedus.cli.common import (
     CompareOption,
@@ -27,6 +26,8 @@ from foedus.cli.common import (
 from foedus.dates import parse_date
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from foedus.naming import StateNames
     from foedus.query.answers import Commitment
 
@@ -43,7 +44,7 @@ def state_names(con) -> StateNames:
 
 def _resolve(names: StateNames, text: str, quiet: bool, parameter: str = "state") -> int:
     """The COW code for `text`; unless `quiet`, a note on stderr when the reading was ambiguous."""
-    from foedus.query.states import state_code
+    from foedus.naming import state_code
 
     notes: list[str] = []
     code = state_code(names, text, parameter, notes=notes)
@@ -68,6 +69,8 @@ def _status(c: Commitment) -> str:
 
 
 def _commitment_table(title: str, rows: list[Commitment], names: StateNames) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for column in ("from → to", "obligations", "conditions", "treaty", "since", "until / status", "source"):
         table.add_column(column, overflow="fold")
@@ -96,17 +99,20 @@ def obligations(
     suppose_file: str = SupposeFileOption,
 ) -> None:
     """Every commitment in force for STATE on a date, strongest obligation and most important partner first."""
-    from foedus.query.answers import obligations_answer
+    from foedus.query.asof import obligations_payload
 
     status = status_option(status)
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
-        result = obligations_answer(con, state, parse_date(on, "--on"), types=types, names=names, status=status)
-        show_notes(result._notes, as_json)
-        show_warning(result.warning)
-        if as_json:
-            print_json(result.to_json())
+        found = obligations_payload(con, state, parse_date(on, "--on"), types=types, names=names, status=status)
+        show_notes(found.notes, as_json)
+        show_warning(found.payload.get("warning"))
+        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+            print_json(found.payload)
             return
+        from foedus.query.answers import obligations_typed
+
+        result = obligations_typed(con, found)
         title = f"Commitments of {names.name(result.state)} ({result.state}) on {result.on}"
         if not result.commitments:
             console.print(f"{title}: none recorded")
@@ -132,7 +138,7 @@ def dyad(
     compare: bool = CompareOption,
 ) -> None:
     """What A owes B and what B owes A on a date (directed: asymmetric treaties differ by direction)."""
-    from foedus.query.answers import dyad_answer
+    from foedus.query.asof import dyad_payload
 
     status = status_option(status)
     no_status_with_compare(status, compare)
@@ -141,12 +147,15 @@ def dyad(
         if compare:
             return show_comparison(con, suppose, suppose_file, "dyad", as_json, a=a, b=b, on=parse_date(on, "--on"),
                                    names=names)
-        result = dyad_answer(con, a, b, parse_date(on, "--on"), types=types, names=names, status=status)
-        show_notes(result._notes, as_json)
-        show_warning(result.warning)
-        if as_json:
-            print_json(result.to_json())
+        found = dyad_payload(con, a, b, parse_date(on, "--on"), types=types, names=names, status=status)
+        show_notes(found.notes, as_json)
+        show_warning(found.payload.get("warning"))
+        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+            print_json(found.payload)
             return
+        from foedus.query.answers import dyad_typed
+
+        result = dyad_typed(found)
         title = f"{names.name(result.a)} ({result.a}) and {names.name(result.b)} ({result.b}) on {result.on}"
         console.print(_commitment_table(title, result.commitments, names) if result.commitments
                       else f"{title}: no commitment recorded")
@@ -163,13 +172,16 @@ def treaty(
 
     With --suppose, the treaty as supposed (a supposed accession, exit or end shows as a hypothetical row; a supposed
     new treaty is `reg:supposition-N`)."""
-    from foedus.query.treaty import treaty_answer
+    from foedus.query.treaty_record import treaty as treaty_record
 
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
-        record = treaty_answer(con, treaty_id)
-        if as_json:
-            print_json(record.to_json())
+        found = treaty_record(con, treaty_id)
+        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+            print_json(found)
             return
+        from foedus.query.treaty import Treaty
+
+        record = Treaty.model_validate(found)
         names = state_names(con)
         end = record.end or f"in force at coverage end ({record.coverage_end})"
         console.print(f"[bold]{record.name or record.treaty_id}[/] ({record.treaty_id})")
@@ -180,6 +192,8 @@ def treaty(
             named = [names.name(c) for c in (threat["statthr1"], threat["statthr2"]) if c]
             console.print(f"  named threat: {', '.join(named)} (specthrt {threat['specthrt']})")
         console.print(f"  source: {record.source.text()}", highlight=False)
+        from rich.table import Table
+
         table = Table(title="Members and phases")
         for column in ("phase", "member", "entry", "exit", "obligations", "conditions", "source"):
             table.add_column(column, overflow="fold")

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from foedus.cli.common import (
     CompareOption,
@@ -17,6 +15,7 @@ from foedus.cli.common import (
     SupposeFileOption,
     SupposeOption,
     console,
+    escape,
     fail,
     print_json,
     show_comparison,
@@ -27,6 +26,8 @@ from foedus.cli.queries import show_notes, state_names
 from foedus.dates import parse_date
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from foedus.naming import StateNames
     from foedus.query.history import History, Period
 from foedus.register.load import RegisterError, load_register
@@ -88,6 +89,8 @@ def _plain_history(title: str, periods: History, names: StateNames) -> None:
 
 
 def _history_table(title: str, periods: History, names: StateNames) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for column in ("from → to", "start", "end", "obligations", "treaty [articles]", "change", "source"):
         table.add_column(column, overflow="fold")
@@ -126,16 +129,20 @@ def history(
     suppose_file: str = SupposeFileOption,
 ) -> None:
     """The relationship's whole story: every commitment between A and B from any source, as periods."""
-    from foedus.query.history import history_answer
+    from foedus.query.history import history_payload
 
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
-        periods = history_answer(con, a, b, names=names)
-        show_notes(periods.notes, as_json)
+        found, code_a, code_b, notes = history_payload(con, a, b, names=names)
+        show_notes(notes, as_json)
         _history_warning(con)
-        if as_json:
-            print_json(periods.to_json())
+        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+            print_json(found)
             return
+        from foedus.query.history import History
+
+        periods = History(found)
+        periods._a, periods._b, periods._notes = code_a, code_b, notes
         title = f"History of {names.name(periods.a)} ({periods.a}) and {names.name(periods.b)} ({periods.b})"
         if not len(periods):
             console.print(f"{title}: no commitment recorded")
@@ -174,6 +181,8 @@ def org(
         defence = f"mutual defence: {record.defence_article}" if record.mutual_defence else "no mutual defence"
         console.print(f"[bold]{record.name}[/] ({record.short_name}): {record.kind}, founded {record.founded}; "
                       f"{defence}", highlight=False)
+        from rich.table import Table
+
         table = Table(title=f"Members on {record.on}")
         for column in ("state", "since", "status", "note"):
             table.add_column(column, overflow="fold")
@@ -206,6 +215,8 @@ def memberships(
         if not record.memberships:
             console.print(f"{title}: none in the register")
             return
+        from rich.table import Table
+
         table = Table(title=title)
         for column in ("organization", "kind", "since", "status", "mutual defence"):
             table.add_column(column, overflow="fold")

@@ -17,7 +17,7 @@ import pandas as pd
 from foedus.errors import InputFileError
 from foedus.ingest.table import Table
 from foedus.ingest.write import DatasetWrite, write_dataset
-from foedus.store.schema import CONDITION_FLAGS, SUMMARY_FLAGS
+from foedus.store.schema import ATOP_EXTRA_CODES, CONDITION_FLAGS, SUMMARY_FLAGS
 
 OBLIGATION_COLUMNS = {
     "defense": "defense",
@@ -35,8 +35,7 @@ ALLIANCE_COLUMNS = [
     *OBLIGATION_COLUMNS, "active", *SUMMARY_FLAGS, "asymm", "specthrt", "statthr1", "statthr2",
 ]
 # ATOP admits states independent only by Gleditsch–Ward, and one code outside both lists
-# (codebook v5.0 fn. 18: 8152 = Annam, ATOPID 1320).
-ATOP_EXTRA_CODES = {8152: "Annam (ATOP code; not in COW or GW)"}
+# (codebook v5.0 fn. 18: 8152 = Annam, ATOPID 1320): ATOP_EXTRA_CODES, kept in foedus.store.schema.
 COVERAGE_END = {"4": dt.date(2016, 12, 31), "5": dt.date(2018, 12, 31)}
 
 

@@ -14,17 +14,10 @@ from typing import Literal
 
 from pydantic import PrivateAttr
 
-from foedus.dates import parse_date
-from foedus.errors import BadInputError
 from foedus.naming import StateNames
-from foedus.query.commitments import directed_commitments, records, warning_for
-from foedus.query.commitments import dyad as dyad_frame
-from foedus.query.commitments import obligations as obligations_frame
-from foedus.query.intervals import check_status
-from foedus.query.states import names_for, state_code
+from foedus.query.asof import Plain, dyad_payload, obligations_payload, parse_obligation_types
 from foedus.results import Record, Result
 from foedus.source import Source
-from foedus.store.schema import OBLIGATIONS
 
 # Strongest first: the reading order of obligations.
 STRENGTH = ("defense", "offense", "neutrality", "nonaggression", "consultation")
@@ -45,16 +38,6 @@ class Commitment(Record):
     status: Literal["in_force", "unknown_after_coverage"]
     source: Source
     source_text: str
-
-
-def parse_obligation_types(types, parameter: str = "types") -> tuple[str, ...]:
-    """'defense,consultation' or a list → the types, validated (None: every type)."""
-    from foedus.query.capability import parse_types
-
-    try:
-        return parse_types(types)
-    except ValueError as exc:
-        raise BadInputError(parameter, str(exc), fix=f"choose from {', '.join(OBLIGATIONS)}") from None
 
 
 def _strength(commitment: Commitment) -> int:
@@ -105,12 +88,6 @@ class Dyad(_Commitments):
         return c.to_ccode
 
 
-def _keep_types(frame, wanted: tuple[str, ...]):
-    if set(wanted) == set(OBLIGATIONS) or frame.empty:
-        return frame
-    return frame[frame[list(wanted)].any(axis=1)]
-
-
 def _importance(con, on: dt.date, partners) -> dict[int, tuple[bool, float]]:
     from foedus.query.capability import cinc_scores, major_powers
 
@@ -119,9 +96,22 @@ def _importance(con, on: dt.date, partners) -> dict[int, tuple[bool, float]]:
     return {int(p): (int(p) in majors, cinc.get(int(p), 0.0)) for p in partners}
 
 
-def _warning(con, day: dt.date) -> dict:
-    warning = warning_for(con, day)
-    return {"warning": warning} if warning else {}
+def obligations_typed(con, found: Plain) -> Obligations:
+    """The typed answer of an :func:`foedus.query.asof.obligations_payload` (partner importance read for
+    :meth:`Obligations.ranked`)."""
+    result = Obligations.model_validate(found.payload)
+    code = result.state
+    partners = {c.to_ccode if c.from_ccode == code else c.from_ccode for c in result.commitments}
+    result._importance = _importance(con, dt.date.fromisoformat(result.on), partners)
+    result._notes = found.notes
+    return result
+
+
+def dyad_typed(found: Plain) -> Dyad:
+    """The typed answer of a :func:`foedus.query.asof.dyad_payload`."""
+    result = Dyad.model_validate(found.payload)
+    result._notes = found.notes
+    return result
 
 
 def obligations_answer(con, state: str | int, on: str | dt.date | None = None, types=None,
@@ -131,39 +121,22 @@ def obligations_answer(con, state: str | int, on: str | dt.date | None = None, t
 
     `frame`: the directed commitments of that date (every tier), when the caller already has them.
     """
-    day = parse_date(on, "on")
-    names = names_for(con, names)
-    notes: list[str] = []
-    code = state_code(names, state, "state", day, notes)
-    wanted = parse_obligation_types(types)
-    status = check_status(status)
-    rows = _keep_types(obligations_frame(con, code, day, frame=frame, status=status), wanted)
-    result = Obligations(on=day.isoformat(), state=code, status=status, **_warning(con, day),
-                         commitments=records(rows, names))
-    partners = {c.to_ccode if c.from_ccode == code else c.from_ccode for c in result.commitments}
-    result._importance = _importance(con, day, partners)
-    result._notes = notes
-    return result
+    return obligations_typed(con, obligations_payload(con, state, on, types, names, frame, status))
 
 
 def dyad_answer(con, a: str | int, b: str | int, on: str | dt.date | None = None, types=None,
                 names: StateNames | None = None, frame=None, status: str | None = None) -> Dyad:
     """What A owes B and B owes A on `on` (names or codes; a state paired with itself is an error); `status` and
     `warning` as in :func:`obligations_answer`."""
-    day = parse_date(on, "on")
-    names = names_for(con, names)
-    notes: list[str] = []
-    code_a, code_b = state_code(names, a, "a", day, notes), state_code(names, b, "b", day, notes)
-    if code_a == code_b:
-        raise BadInputError("b", f"{names.name(code_a)} ({code_a}) is paired with itself",
-                            fix="name two different states")
-    wanted = parse_obligation_types(types)
-    status = check_status(status)
-    rows = _keep_types(dyad_frame(con, code_a, code_b, day, frame=frame, status=status), wanted)
-    result = Dyad(on=day.isoformat(), a=code_a, b=code_b, status=status, **_warning(con, day),
-                  commitments=records(rows, names))
-    result._notes = notes
-    return result
+    return dyad_typed(dyad_payload(con, a, b, on, types, names, frame, status))
 
 
-__all__ = ["Commitment", "Dyad", "Obligations", "directed_commitments", "dyad_answer", "obligations_answer"]
+def directed_commitments(con, on=None, status: str | None = None):
+    """Every directed commitment in force on `on` (:func:`foedus.query.commitments.directed_commitments`)."""
+    from foedus.query.commitments import directed_commitments as frame
+
+    return frame(con, on, status)
+
+
+__all__ = ["Commitment", "Dyad", "Obligations", "directed_commitments", "dyad_answer", "dyad_typed",
+           "obligations_answer", "obligations_typed", "parse_obligation_types"]

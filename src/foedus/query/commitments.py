@@ -31,56 +31,25 @@ entry that confirms it past coverage (`confirmed_by`), a register accession of t
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import numpy as np
 import pandas as pd
 
 from foedus.dates import parse_date
 from foedus.query import intervals
-from foedus.query.intervals import check_status, projection_warning, select_status, slice_on
-from foedus.source import Source
+from foedus.query.intervals import check_status, select_status, slice_on
+from foedus.query.merge import BASE
+from foedus.query.rows import commitment_record, condition_list, obligation_list, source_record
 from foedus.source import source_text as _source_text
-from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS, SUMMARY_FLAGS
+from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
+
+__all__ = ["BASE", "SQL", "condition_list", "directed_commitments", "dyad", "obligation_list", "obligations",
+           "records", "source_record", "source_text", "warning_for"]
 
 _EMPTY = np.array([], dtype=np.int64)
 
 _FLAG_SELECT = ", ".join(f"a.{flag}" for flag in CONDITION_FLAGS)
 _OBLIGATION_SELECT = ", ".join(f"a.{name}" for name in OBLIGATIONS)
-
-_INHERITED = (*OBLIGATIONS, *SUMMARY_FLAGS, *CONDITION_FLAGS)
-_INHERITED_COLUMNS = ", ".join(_INHERITED)
-_INHERIT = ", ".join(f"CASE WHEN inh.treaty_id IS NULL THEN c.{col} ELSE inh.{col} END AS {col}" for col in _INHERITED)
-
-# Accessions inherit the treaty (issue 15.2): a register accession to a dataset treaty takes the obligations
-# and conditions the dataset codes for the members of that phase (the coding most members still in force at
-# the end of coverage share), e.g. NATO's Art. 6 location condition for Finland as for France.
-BASE = f"""
-WITH ext AS (
-    SELECT treaty_id, json_extract_string(attributes, '$.extends') AS extends
-    FROM treaties
-    WHERE dataset = 'register' AND json_extract_string(attributes, '$.extends') IS NOT NULL
-), coding AS (
-    SELECT * EXCLUDE (live, total, first, rank) FROM (
-        SELECT *, row_number() OVER (PARTITION BY treaty_id, phase ORDER BY live DESC, total DESC, first) AS rank
-        FROM (
-            SELECT treaty_id, phase, {_INHERITED_COLUMNS}, count(*) FILTER (WHERE exit_date IS NULL) AS live,
-                count(*) AS total, min(commitment_id) AS first
-            FROM commitments
-            WHERE treaty_id IN (SELECT extends FROM ext)
-            GROUP BY treaty_id, phase, {_INHERITED_COLUMNS}
-        )
-    ) WHERE rank = 1
-), base AS (
-    SELECT c.* REPLACE ({_INHERIT}), coalesce(ext.extends, c.treaty_id) AS pair_id,
-        CASE WHEN c.exit_date IS NULL THEN (
-            SELECT min(e.event_date) FROM treaty_events e
-            WHERE e.action = 'termination' AND e.treaty_id = coalesce(ext.extends, c.treaty_id)
-              AND (e.members IS NULL OR list_contains(e.members, c.member))
-        ) END AS register_exit
-    FROM commitments c LEFT JOIN ext USING (treaty_id)
-    LEFT JOIN coding inh ON inh.treaty_id = ext.extends AND inh.phase = c.phase
-)"""
 
 SQL = BASE + f"""
 , live AS (
@@ -261,25 +230,9 @@ def dyad(
 
 def warning_for(con, on: str | dt.date | None = None, today: dt.date | None = None) -> str | None:
     """The projection warning of a date (after the register's check date or after today), else None."""
-    return projection_warning(intervals.build(con), parse_date(on, "on"), today=today)
+    from foedus.query.asof import warning_for as plain_warning_for
 
-
-def obligation_list(row) -> list[str]:
-    return [name for name in OBLIGATIONS if bool(row[name])]
-
-
-def condition_list(row) -> list[str]:
-    out = []
-    for flag, (obligation, condition) in CONDITION_FLAGS.items():
-        value = row[flag]
-        if value is not None and not pd.isna(value) and bool(value):
-            out.append(f"{obligation}:{condition}")
-    return out
-
-
-def source_record(row) -> dict:
-    """The JSON form of the row's source (:class:`foedus.source.Source`)."""
-    return Source.from_row(row).to_json()
+    return plain_warning_for(con, on, today)
 
 
 def source_text(source) -> str:
@@ -287,14 +240,9 @@ def source_text(source) -> str:
     return _source_text(source)
 
 
-def _date(value) -> str | None:
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).date().isoformat()
-
-
 def records(frame: pd.DataFrame, names=None, warning: str | None = None) -> list[dict]:
-    """The stable JSON records of directed commitments (see README, `--json`).
+    """The stable JSON records of directed commitments (see README, `--json`; one record per row,
+    :func:`foedus.query.rows.commitment_record`).
 
     `warning`: the date's projection warning (`warning_for`), repeated on every record when given.
 
@@ -312,65 +260,4 @@ def records(frame: pd.DataFrame, names=None, warning: str | None = None) -> list
         >>> [r["treaty_id"] for r in records(dyad(con, 365, 731, "1990-01-01"))]
         ['atop:3440', 'atop:3440']
     """
-    out = []
-    for row in frame.to_dict("records"):
-        record = {
-            "from_ccode": int(row["from_ccode"]),
-            "to_ccode": int(row["to_ccode"]),
-            "obligations": obligation_list(row),
-            "conditions": condition_list(row),
-            "treaty_id": row["treaty_id"],
-            "treaty_name": row["treaty_name"] if isinstance(row["treaty_name"], str) else None,
-            "phase": int(row["phase"]),
-            "since": _date(row["since"]),
-            "until": _date(row["until"]),
-            "status": row["status"],
-            "tier": row.get("tier"),
-            "status_reason": row.get("status_reason"),
-            "source": source_record(row),
-        }
-        record["source_text"] = _source_text(record["source"])
-        if names is not None:
-            record["from_name"] = names.name(record["from_ccode"])
-            record["to_name"] = names.name(record["to_ccode"])
-        if row["obvary"] is True:
-            record["note"] = "ATOP obvary=1: this member's obligations vary by partner; the row may overstate them"
-        if row["status"] == "unknown_after_coverage":
-            record["coverage_end"] = _date(row["coverage_end"])
-            later = "presumed in force after it (see status_reason)" if row.get("tier") == "presumed" else \
-                "later status unknown"
-            record["note"] = f"in force at end of {row['coverage_source']} coverage, {record['coverage_end']}; {later}"
-        _register_fields(record, row)
-        if warning:
-            record["warning"] = warning
-        out.append(record)
-    return out
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _register_fields(record: dict, row) -> None:
-    """What the register adds to a directed commitment (see the module docstring)."""
-    if _text(row.get("confirmed_by")):
-        record["confirmed_by"] = Source.register(
-            row["confirmed_file"], row["confirmed_by"], row["confirmed_citation"], checked=row["confirmed_checked"]
-        ).to_json()
-        record["coverage_end"] = _date(row["coverage_end"])
-        confirmed = f"entry {row['confirmed_by']} (checked {record['confirmed_by']['checked']})"
-        record["note"] = (
-            f"past the dataset's coverage ({record['coverage_end']}): in force as confirmed by register {confirmed}"
-            if row.get("tier", "confirmed") == "confirmed" else
-            f"past the dataset's coverage ({record['coverage_end']}) and register {confirmed}: "
-            f"{row.get('tier')} (see status_reason)"
-        )
-    if _text(row.get("partner_entry")):
-        partner = Source.register(entry=row["partner_entry"], citation=row["partner_citation"])
-        record["partner_source"] = partner.to_json()
-    articles = _text(row.get("articles"))
-    if articles:
-        found = json.loads(articles)
-        record["articles"] = {ob: found[ob] for ob in record["obligations"] if ob in found}
-    if _text(row.get("status_notes")):
-        record["status_notes"] = row["status_notes"].split(" | ")
+    return [commitment_record(row, names, warning) for row in frame.to_dict("records")]

@@ -34,24 +34,34 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from foedus.query.asof import (
+    BUILD_TABLE,
+    DEFAULT_STATUS,
+    LEAST_RANK,
+    STATUS_CHOICES,
+    TABLE,
+    TIERS,
+    Notes,
+    check_status,
+    code_version,
+    fingerprint,
+    projection_text,
+    register_checked,
+)
 from foedus.store.schema import CONDITION_FLAGS, OBLIGATIONS
 
-TIERS = ("unknown", "presumed", "confirmed")
-"""Status tiers, weakest first (the index is the tier's rank)."""
-STATUS_CHOICES = ("confirmed", "presumed", "any")
-DEFAULT_STATUS = "presumed"
-"""The one default of every command and endpoint: count confirmed and presumed, leave out unknown."""
+__all__ = ["BUILD_TABLE", "DEFAULT_STATUS", "STATUS_CHOICES", "TABLE", "TIERS", "Intervals", "build", "check_status",
+           "clear_cache", "code_version", "fingerprint", "load", "materialise", "projection_warning",
+           "select_status", "slice_on"]
 
 _OPEN = np.iinfo(np.int64).max
 _EPOCH = dt.date(1970, 1, 1)
@@ -494,7 +504,7 @@ class Intervals:
     def rows_on(self, day: dt.date, index: np.ndarray | None = None, status: str = "any") -> np.ndarray:
         """Positions of the rows in force on `day` (among `index`, when given) whose tier `status` counts."""
         d = _days(day)
-        least = {"any": 0, "presumed": 1, "confirmed": 2}[status]
+        least = LEAST_RANK[status]
         if index is None:
             keep = (self.start <= d) & (d < self.end)
             if least:
@@ -578,28 +588,9 @@ def _assemble(con, fingerprint: str) -> Intervals:
     start = table.pop("_start").to_numpy(dtype=np.int64)
     end = table.pop("_end").to_numpy(dtype=np.int64)
     rank = pd.Series(table.tier).map({t: i for i, t in enumerate(TIERS)}).to_numpy(dtype=np.int8)
-    notes = _Notes(_notes(con))
+    notes = _Notes.read(con)
     return Intervals(table, start, end, rank, table.from_ccode.to_numpy(), table.to_ccode.to_numpy(), notes,
-                     _register_checked(con), fingerprint)
-
-
-def _notes(con) -> pd.DataFrame:
-    return con.execute(
-        """SELECT n.note_id, n.text, n.member, n.start_date, n.end_date,
-               coalesce(o.treaty_id, n.subject) AS treaty_id
-           FROM status_notes n LEFT JOIN organizations o ON n.subject = 'org:' || o.org_id
-           ORDER BY n.note_id"""
-    ).df()
-
-
-def _register_checked(con) -> dt.date | None:
-    row = con.execute("SELECT version FROM imports WHERE dataset = 'register'").fetchone()
-    if not row or not row[0]:
-        return None
-    try:
-        return dt.date.fromisoformat(str(row[0])[:10])
-    except ValueError:
-        return None
+                     register_checked(con), fingerprint)
 
 
 # --- the cache ----------------------------------------------------------------------------------------
@@ -609,11 +600,10 @@ _LOCK = threading.Lock()
 _CACHE_SIZE = 4
 
 
-def fingerprint(con) -> str:
-    """What identifies a store build: its imports (every dataset import and register write adds or replaces
-    a row stamped with its time), in one cheap query."""
-    row = con.execute("SELECT count(*), max(imported_at), sum(rows) FROM imports").fetchone()
-    return f"{row[0]}|{row[1]}|{row[2]}"
+def cached(key: str) -> bool:
+    """The table of build `key` (:func:`fingerprint`) is in memory."""
+    with _LOCK:
+        return key in _CACHE
 
 
 def build(con) -> Intervals:
@@ -639,23 +629,7 @@ def _remember(key: str, built: Intervals) -> None:
 
 # --- stored in the database file -----------------------------------------------------------------------
 
-TABLE = "asof_intervals"
-BUILD_TABLE = "asof_build"
-_FORMAT = "1"
-_DERIVED_FROM = ("intervals.py", "commitments.py", "treaty_names.py")
-_CODE: str | None = None
-
-
-def code_version() -> str:
-    """A digest of the code that derives the table (this module, the merge's SQL, treaty names) and of the
-    stored format: a file written by another version of them is not read."""
-    global _CODE
-    if _CODE is None:
-        digest = hashlib.sha256(_FORMAT.encode())
-        for name in _DERIVED_FROM:
-            digest.update((Path(__file__).with_name(name)).read_bytes())
-        _CODE = digest.hexdigest()[:16]
-    return _CODE
+# TABLE, BUILD_TABLE and code_version(): foedus.query.asof (the DuckDB reader checks the same build and code).
 
 
 def materialise(con) -> Intervals:
@@ -706,7 +680,7 @@ def load(con, key: str | None = None) -> Intervals | None:
     to_ccode = arrow.column("to_ccode").to_numpy()
     arrow = arrow.drop_columns(["_start", "_end", "_rank"])
     try:
-        return Intervals(None, start, end, rank, from_ccode, to_ccode, _Notes(_notes(con)), _register_checked(con),
+        return Intervals(None, start, end, rank, from_ccode, to_ccode, _Notes.read(con), register_checked(con),
                          key, arrow=arrow, stored=True)
     except ValueError:  # not in (from, to) order: compute it instead
         return None
@@ -731,31 +705,18 @@ def slice_on(iv: Intervals, day: dt.date, index: np.ndarray | None = None, statu
     return frame
 
 
-class _Notes:
-    """Register status notes as arrays, to attach those in force on a date to a slice."""
-
-    def __init__(self, notes: pd.DataFrame):
-        self.size = len(notes)
-        self.treaty = notes.treaty_id.to_numpy(dtype=object)
-        self.member = notes.member.fillna(-1).to_numpy(dtype=np.int64)
-        self.start = np.array([_days(v) for v in notes.start_date], dtype=np.int64)
-        self.end = np.array([_OPEN if _days(v) is None else _days(v) for v in notes.end_date], dtype=np.int64)
-        self.text = notes.text.tolist()
+class _Notes(Notes):
+    """Register status notes (rules: :class:`foedus.query.asof.Notes`), attached to a whole frame at once."""
 
     def on(self, frame: pd.DataFrame, day: dt.date) -> np.ndarray:
-        d = _days(day)
         out = np.full(len(frame), None, dtype=object)
-        live = np.flatnonzero((self.start <= d) & (d < self.end))
-        if not len(live):
+        live = self.live(_days(day))
+        if not live:
             return out
         tids = frame.treaty_id.to_numpy()
         a, b = frame.from_ccode.to_numpy(), frame.to_ccode.to_numpy()
-        for n in live:
-            hit = tids == self.treaty[n]
-            if self.member[n] >= 0:
-                hit &= (a == self.member[n]) | (b == self.member[n])
-            for i in np.flatnonzero(hit):
-                out[i] = self.text[n] if out[i] is None else f"{out[i]} | {self.text[n]}"
+        for i in np.flatnonzero(np.isin(tids, [self.treaty[n] for n in live])):
+            out[i] = self.text_for(live, tids[i], int(a[i]), int(b[i]))
         return out
 
 
@@ -768,33 +729,6 @@ def select_status(frame: pd.DataFrame, status: str | None) -> pd.DataFrame:
     return frame[keep.to_numpy()].reset_index(drop=True)
 
 
-def check_status(status: str | None) -> str:
-    if status is None:
-        return DEFAULT_STATUS
-    value = str(status).strip().lower()
-    if value not in STATUS_CHOICES:
-        from foedus.errors import BadInputError
-
-        raise BadInputError(
-            "status", f"'{status}' is not a status choice", fix="use --status confirmed, presumed or any"
-        )
-    return value
-
-
 def projection_warning(iv: Intervals | None, day: dt.date, today: dt.date | None = None) -> str | None:
     """A warning when `day` lies after the register's check date or after today (a projection)."""
-    if today is None:
-        from foedus.dates import today as clock
-
-        today = clock()
-    reasons = []
-    if iv is not None and iv.register_checked is not None and day > iv.register_checked:
-        reasons.append(f"after the register's check date ({iv.register_checked.isoformat()})")
-    if day > today:
-        reasons.append(f"after today ({today.isoformat()})")
-    if not reasons:
-        return None
-    return (
-        f"{day.isoformat()} is {' and '.join(reasons)}: the answer is a projection of the last known status "
-        "(confirmed facts stop at the check date; terms are applied by their rules), not an observation"
-    )
+    return projection_text(iv.register_checked if iv is not None else None, day, today)

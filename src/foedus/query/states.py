@@ -13,28 +13,11 @@ import datetime as dt
 from pydantic import PrivateAttr
 
 from foedus.errors import BadInputError, UnknownStateError
-from foedus.naming import StateNames
+from foedus.naming import StateNames, names_for, state_code
 from foedus.query.members import system_members
 from foedus.results import Record, Result
 
-
-def names_for(con, names: StateNames | None = None) -> StateNames:
-    return names if names is not None else StateNames(con)
-
-
-def state_code(names: StateNames, value: str | int, parameter: str, on: dt.date | None = None,
-               notes: list[str] | None = None) -> int:
-    """The COW code for `value` (an int code, a name, an abbreviation …); `notes` collects what an
-    ambiguous reading was taken to mean."""
-    text = str(value)
-    try:
-        # TODO(WP2): use foedus.naming.code_for(con, value, on=on, parameter=parameter) once it exists.
-        found = names.resolve(text)
-    except UnknownStateError as exc:
-        raise BadInputError(parameter, str(exc), query=exc.query, suggestions=exc.suggestions) from None
-    if found.ambiguous and notes is not None:
-        notes.append(f"'{text}' read as {found.how} = {found.name} ({found.code}); {found.ambiguous}")
-    return found.code
+__all__ = ["StateLookup", "names_for", "search_states", "state_code"]
 
 
 class Resolved(Record):

@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from importlib import resources
 
-import pandas as pd
+from foedus.query.rows import missing
 
 _KIND = (
     ("defense", "defence pact"),
@@ -66,7 +66,7 @@ def generated_label(row: dict, abbr: dict[int, str]) -> str:
     raw = row.get("members")
     members = [] if raw is None else [int(m) for m in list(raw)]
     begin = row.get("begin_date")
-    year = None if begin is None or begin is pd.NaT or pd.isna(begin) else begin.year
+    year = None if missing(begin) else begin.year
     if row.get("bilateral") and len(members) >= 2:
         who = "–".join(abbr.get(m, str(m)) for m in members[:2])
         label = f"bilateral {kind}, {who}"
@@ -80,8 +80,8 @@ _CACHE: dict[str, dict[str, TreatyName]] = {}
 
 
 def treaty_catalogue(con) -> dict[str, TreatyName]:
-    """Every treaty's name (cached per store build, see `foedus.query.intervals.fingerprint`)."""
-    from foedus.query.intervals import fingerprint
+    """Every treaty's name (cached per store build, see `foedus.query.asof.fingerprint`)."""
+    from foedus.query.asof import fingerprint
 
     key = fingerprint(con)
     with _LOCK:
@@ -105,11 +105,13 @@ def _build(con) -> dict[str, TreatyName]:
             "SELECT treaty_id, min(name) FROM treaty_events WHERE name IS NOT NULL GROUP BY treaty_id"
         ).fetchall()
     )
-    frame = con.execute(
+    cursor = con.execute(
         "SELECT treaty_id, dataset, atopid, name, begin_date, bilateral, members, defense, offense, neutrality, "
         "nonaggression, consultation, json_extract_string(attributes, '$.short_name') AS short_name, "
         "json_extract_string(attributes, '$.extends') AS extends FROM treaties"
-    ).df()
+    )
+    columns = [c[0] for c in cursor.description]
+    rows = cursor.fetchall()  # now: the next execute on `con` replaces the pending result
     curated = curated_names()
     org_aliases: dict[str, list[str]] = {}
     for tid, short, aliases in con.execute(
@@ -117,7 +119,8 @@ def _build(con) -> dict[str, TreatyName]:
     ).fetchall():
         org_aliases.setdefault(tid, []).extend(a for a in (short, *(aliases or [])) if a)
     out: dict[str, TreatyName] = {}
-    for row in frame.to_dict("records"):
+    for values in rows:
+        row = dict(zip(columns, values, strict=True))
         tid = row["treaty_id"]
         atopid = _atop_id(tid)
         if atopid is not None and atopid in curated:

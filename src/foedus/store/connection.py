@@ -44,6 +44,31 @@ def open_reader(path: str, shown: str | None = None) -> duckdb.DuckDBPyConnectio
     return con
 
 
+def literal(value) -> str:
+    """`value` (None, bool, int, float, date, or text) as a SQL literal, for the few queries the command line runs
+    at start-up: DuckDB imports pandas and numpy the first time it binds a Python parameter (about 0.4 s CPU), so
+    those queries carry their values inline. Text is quoted with its quotes doubled (no other character is special
+    in a SQL string); anything else is refused."""
+    import datetime as dt
+    import math
+
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {type(value).__name__}")
+
+
 ATTACHED = "foedus"
 """The catalog name of the file in an isolated reader (:func:`open_isolated_reader`)."""
 

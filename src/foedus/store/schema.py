@@ -10,6 +10,9 @@ from __future__ import annotations
 
 SCHEMA_VERSION = 1
 
+ATOP_EXTRA_CODES = {8152: "Annam (ATOP code; not in COW or GW)"}
+"""Codes ATOP uses that neither state list has (read by the ATOP import and by the name resolver)."""
+
 OBLIGATIONS = ("defense", "offense", "neutrality", "nonaggression", "consultation")
 
 # ATOP member-level condition flags: flag -> (obligation it qualifies, condition name).
