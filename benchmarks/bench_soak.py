@@ -12,7 +12,7 @@ Starts `foedus serve --host 127.0.0.1` on a free port over a built database (``-
 4. hostile: at the same time, a 100,000-character name (POST /api/scenario and GET /api/dyad), a 20 MB
    `where`, a 20-digit year, 4 maximal Stata panel downloads, 2 of the largest panels the server builds
    (Parquet, to 2024, ATOP + NMC + majors), 45 concurrent Monte Carlo runs, while a separate probe process
-   times /api/meta (cached) and uncached dyads every 50 ms;
+   times /api/meta, a cached dyad and uncached dyads every 50 ms;
 5. large: 100 distinct large answers (network views and triads of distinct dates), then the server's RSS.
 
 The load client is a raw asyncio HTTP/1.1 keep-alive client (one connection per client, uvloop when
@@ -285,16 +285,15 @@ def _missing_url() -> str:
 
 
 def _probe(port: int, seconds: float, out) -> None:
-    """In a process of its own: /api/meta and an uncached dyad, one after the other, every 50 ms."""
+    """In a process of its own: /api/meta, a cached dyad and an uncached dyad, one after the other, every 50 ms."""
     async def run():
         rng = random.Random(5)
-        meta, dyad = Result(), Result()
+        meta, cached, dyad = Result(), Result(), Result()
         connection = Connection(port)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            for url, bucket in (("/api/meta", meta),
-                                (f"/api/dyad?a={rng.choice(CODES)}&b={rng.choice(CODES[::-1])}&on={random_date(rng)}",
-                                 dyad)):
+            uncached = f"/api/dyad?a={rng.choice(CODES)}&b={rng.choice(CODES[::-1])}&on={random_date(rng)}"
+            for url, bucket in (("/api/meta", meta), (CACHED[1], cached), (uncached, dyad)):
                 started = time.monotonic()
                 try:
                     status, _size = await connection.request(url)
@@ -303,10 +302,9 @@ def _probe(port: int, seconds: float, out) -> None:
                     bucket.errors += 1
             await asyncio.sleep(0.05)
         connection.close()
-        return meta, dyad
+        return meta, cached, dyad
 
-    meta, dyad = _run(run())
-    out.put(((meta.times, meta.statuses, meta.errors), (dyad.times, dyad.statuses, dyad.errors)))
+    out.put([(r.times, r.statuses, r.errors) for r in _run(run())])
 
 
 async def raw_where(port: int, results: dict) -> None:
@@ -413,6 +411,20 @@ def _wait_ready(base: str) -> None:
         raise SystemExit("the server did not start")
 
 
+def _send_heavy(port: int, count: int = 3) -> list[socket.socket]:
+    """Send `count` long Monte Carlo requests without reading the answers; wait a second for them to start."""
+    out = []
+    for seed in range(count):
+        body = (f'{{"attackers": ["RUS"], "targets": ["POL"], "reliability": 0.8, "draws": 1000000, '
+                f'"seed": {1000 + seed}, "on": "2023-01-01"}}').encode()
+        sock = socket.create_connection((HOST, port), timeout=5)
+        sock.sendall(f"POST /api/scenario HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
+                     f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        out.append(sock)
+    time.sleep(1.0)
+    return out
+
+
 def _settle(pid: int, seconds: float = 60.0) -> float:
     """Wait until the server's start-up work (it warms the page's first answers in a thread) is done: until it
     used under 5 % of a core over half a second, at most `seconds`. Returns the seconds waited."""
@@ -425,13 +437,19 @@ def _settle(pid: int, seconds: float = 60.0) -> float:
     return time.monotonic() - started
 
 
-def _stop_server(server: subprocess.Popen) -> None:
+def _stop_server(server: subprocess.Popen) -> float | None:
+    """SIGTERM, then SIGKILL after 15 s; the seconds SIGTERM took (None when it had to be killed)."""
+    if server.poll() is not None:
+        return 0.0
+    started = time.monotonic()
     server.terminate()
     try:
         server.wait(15)
+        return time.monotonic() - started
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(5)
+        return None
 
 
 class Soak:
@@ -458,7 +476,7 @@ class Soak:
             print("  " + result.line(name), f" RSS {self.watch.last / 2**20:,.0f} MB")
 
     def hostile_phase(self) -> None:
-        print("hostile set (probe in a process of its own: /api/meta and an uncached dyad every 50 ms):")
+        print("hostile set (probe in a process of its own: /api/meta, a cached and an uncached dyad every 50 ms):")
         queue: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
         span = max(20.0, self.args.seconds * 3)
         probe = multiprocessing.get_context("spawn").Process(target=_probe, args=(self.port, span, queue))
@@ -467,11 +485,11 @@ class Soak:
         lines, results, _elapsed = _run(hostile(self.port, self.args.seconds))
         for row in lines:
             print(row)
-        (meta_t, meta_s, meta_e), (dyad_t, dyad_s, dyad_e) = queue.get(timeout=span + 60)
+        meta, cached, dyad = (Result(*figures, span) for figures in queue.get(timeout=span + 60))
         probe.join(10)
-        meta, dyad = Result(meta_t, meta_s, meta_e, span), Result(dyad_t, dyad_s, dyad_e, span)
         self.figures["meta (hostile)"] = meta
         print("  " + meta.line("/api/meta meanwhile"))
+        print("  " + cached.line("cached dyad meanwhile"))
         print("  " + dyad.line("uncached dyad meanwhile"))
         five = sum(1 for rows in results.values() for status, *_ in rows if isinstance(status, int) and status >= 500)
         broken = sum(1 for rows in results.values() for status, *_ in rows if not isinstance(status, int))
@@ -554,6 +572,14 @@ def main() -> None:
         soak.large_phase()
         alive = server.poll() is None
         print(f"server peak RSS {watch.peak / 2**20:,.0f} MB; alive: {alive}")
+        busy = _send_heavy(port)  # SIGTERM while heavy work computes
+        stopped = _stop_server(server)
+        for sock in busy:
+            sock.close()
+        shown = "did not stop in 15 s (killed)" if stopped is None else f"stopped in {stopped:.1f} s"
+        soak.verdicts.append(f"issue 12: SIGTERM during {len(busy)} Monte Carlo runs stops the server within 5 s: "
+                             f"{shown} — "
+                             f"{verdict(stopped is not None and stopped < 5)}")
         print("targets:")
         for text in soak.load_verdicts() + soak.verdicts:
             print("  " + text)
