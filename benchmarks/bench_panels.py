@@ -164,34 +164,49 @@ def _s(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+def _by(value: float, limit: float) -> str:
+    """How far `value` (seconds or bytes, lower is better) is from `limit`."""
+    if value <= limit:
+        return f"{limit / value:.1f}× under the limit" if value else "under the limit"
+    return f"MISSED by {value - limit:.3f} s ({value / limit:.2f}× the limit)" if limit < 100 else (
+        f"MISSED by {(value - limit) / GIB:.2f} GiB ({value / limit:.2f}× the limit)")
+
+
 def _verdicts(results: dict) -> list[str]:
+    """One line per target: MET or MISSED on the wall time (what the issue's table compares), with the CPU
+    time beside it (on a loaded machine the wall time is inflated and the CPU time is the fairer figure)."""
     lines = []
 
-    def check(ok: bool, text: str) -> None:
-        lines.append(f"[{'met' if ok else 'MISSED'}] {text}")
+    def check(wall: float | None, cpu: float | None, limit: float, text: str) -> None:
+        if wall is None:
+            return
+        cpu_note = "" if cpu is None else f"; CPU {cpu:.3f} s: {'met' if cpu <= limit else 'MISSED'}"
+        lines.append(f"[{'MET' if wall <= limit else 'MISSED'}] {text}: {wall:.3f} s, target ≤ {limit:.3f} s "
+                     f"({_by(wall, limit)}{cpu_note})")
 
     for case in ("directed", "atop", "undirected_atop", "full", "full_plan", "full_cow"):
         got, ref = results[case], PEACESCIENCER[case]
         if got["warm"] is None:
             continue
-        ratio, limit = ref["warm"] / got["warm"], ref["warm"] / WARM_RATIO
-        check(ratio >= WARM_RATIO, f"{TITLES[case]}: warm {got['warm']:.3f} s (CPU {got['warm_cpu']:.3f} s) = "
-              f"{ratio:.1f}× (target ≥ {WARM_RATIO:.0f}×, ≤ {limit:.3f} s)")
+        check(got["warm"], got["warm_cpu"], ref["warm"] / WARM_RATIO,
+              f"{TITLES[case]}, warm = {ref['warm'] / got['warm']:.1f}× peacesciencer's {ref['warm']} s "
+              f"(target ≥ {WARM_RATIO:.0f}×)")
         if ref["first"]:
-            first, limit = ref["first"] / got["first"], ref["first"] / FIRST_RATIO
-            check(first >= FIRST_RATIO, f"{TITLES[case]}: first call {got['first']:.3f} s (CPU {got['first_cpu']:.3f} "
-                  f"s) = {first:.1f}× (target ≥ {FIRST_RATIO:.0f}×, ≤ {limit:.3f} s)")
+            check(got["first"], got["first_cpu"], ref["first"] / FIRST_RATIO,
+                  f"{TITLES[case]}, first call = {ref['first'] / got['first']:.1f}× peacesciencer's "
+                  f"{ref['first']} s (target ≥ {FIRST_RATIO:.0f}×)")
     for case in ("full", "full_plan", "full_cow"):
         peak = results[case]["peak"]
         if peak is None:
             continue
-        check(peak <= PEAK, f"{TITLES[case]}: peak {peak / GIB:.2f} GiB (target ≤ {PEAK / GIB:.1f} GiB)")
-    whole = results["cli"]["whole"]
-    check(whole <= CLI_WHOLE, f"{TITLES['cli']}: whole process {whole:.3f} s (CPU {results['cli']['whole_cpu']:.3f}"
-          f" s; target ≤ {CLI_WHOLE} s)")
+        lines.append(f"[{'MET' if peak <= PEAK else 'MISSED'}] {TITLES[case]}: peak {peak / GIB:.2f} GiB, target ≤ "
+                     f"{PEAK / GIB:.1f} GiB ({_by(peak, PEAK) if peak > PEAK else 'under the limit'})")
+    cli = results["cli"]
+    check(cli["whole"], cli["whole_cpu"], CLI_WHOLE, f"{TITLES['cli']}, whole process = "
+          f"{PEACESCIENCER['cli']['whole'] / cli['whole']:.1f}× peacesciencer's {PEACESCIENCER['cli']['whole']} s")
     register = results["register"]
-    check(register["warm"] <= REGISTER, f"{TITLES['register']}: warm {register['warm']:.3f} s, first "
-          f"{register['first']:.3f} s incl. building the interval table (target ≤ {REGISTER} s)")
+    check(register["warm"], register["warm_cpu"], REGISTER, f"{TITLES['register']}, warm (first call "
+          f"{register['first']:.3f} s, incl. building the interval table)")
     return lines
 
 

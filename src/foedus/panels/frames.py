@@ -292,7 +292,7 @@ def extend(df: pd.DataFrame, new: dict[str, Any]) -> pd.DataFrame:
     check_new(df, new)
     new = {name: to_pandas(values) for name, values in new.items()}
     if copy_on_write():
-        out = pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1)
+        out = pd.concat([df, pd.DataFrame(new, index=df.index, copy=False)], axis=1)  # new arrays: not stacked
     else:
         data = {}
         for column in df.columns:
