@@ -105,17 +105,22 @@ def fail(message: str, code: int = 2):
 
 def cli_named(exc: FoedusError) -> FoedusError:
     """`exc` naming the argument as the running command spells it: a library BadInputError says ``a``, ``b`` or
-    ``state`` (its Python parameter), the command line ``A``, ``B`` or ``STATE`` (``on`` becomes ``--on``)."""
+    ``state`` (its Python parameter), the command line ``A``, ``B`` or ``STATE`` as its usage line shows them
+    (``types`` becomes ``--types``)."""
     from foedus.errors import BadInputError
 
     if not isinstance(exc, BadInputError) or not exc.parameter:
         return exc
-    import click
+    try:  # typer vendors click (0.28: typer._click); older typer uses click itself
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
 
-    ctx = click.get_current_context(silent=True)
+    ctx = get_current_context(silent=True)
     for param in ctx.command.params if ctx is not None else ():
         if param.name == exc.parameter:
-            shown = param.human_readable_name if isinstance(param, click.Argument) else max(param.opts, key=len)
+            argument = getattr(param, "param_type_name", "") == "argument"
+            shown = (param.metavar or param.name.upper()) if argument else max(param.opts, key=len)
             if shown == exc.parameter:
                 return exc
             return BadInputError(shown, exc.message, fix=exc.fix, **exc.extra)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from foedus.cli.common import DbOption, JsonOption, console, fail, print_json, store
 from foedus.errors import UnknownStateError
 from foedus.naming import StateNames
 from foedus.query.invocations import invocations as invocations_query
 from foedus.query.invocations import treaty_ids_for
-from foedus.register.audit import audit as audit_register
-from foedus.register.load import RegisterError, load_register
 
 
 def _who(names: StateNames, codes) -> str:
@@ -43,6 +40,8 @@ def invocations(
         if not result.events:
             console.print(f"{title}: none recorded", highlight=False)
             return
+        from rich.table import Table
+
         table = Table(title=title)
         for column in ("date", "invoked by", "treaty, article", "asked", "responses", "source"):
             table.add_column(column, overflow="fold")
@@ -64,6 +63,9 @@ def invocations(
 def audit(as_json: bool = JsonOption) -> None:
     """Classify every register citation (primary, wire/newspaper, secondary, weak); flag home pages and
     missing URLs. Exits 1 when an entry checked on or after 2026-12-01 has a citation without a URL."""
+    from foedus.register.audit import audit as audit_register  # pydantic and yaml only when auditing
+    from foedus.register.load import RegisterError, load_register
+
     try:
         result = audit_register(load_register())
     except RegisterError as exc:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from foedus.naming import StateNames
     from foedus.query.history import History, Period
-from foedus.register.load import RegisterError, load_register
 
 app = typer.Typer(help="The curated register: validate it, load it into the database.", no_args_is_help=True)
 DirOption = typer.Option(None, "--dir", help="Register directory (default: the one shipped with foedus)")
@@ -129,7 +128,7 @@ def history(
     suppose_file: str = SupposeFileOption,
 ) -> None:
     """The relationship's whole story: every commitment between A and B from any source, as periods."""
-    from foedus.query.history import history_payload
+    from foedus.query.periods import history_payload
 
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         names = state_names(con)
@@ -228,6 +227,7 @@ def memberships(
 @app.command("load")
 def load(directory: Path = DirOption, db: str = DbOption) -> None:
     """Validate the register and swap in a copy of the database with it (the datasets kept; re-loading replaces)."""
+    from foedus.register.load import RegisterError, load_register
     from foedus.store.build import rebuild  # builds beside the live file and renames it over (readers never block)
 
     try:
@@ -244,6 +244,8 @@ def load(directory: Path = DirOption, db: str = DbOption) -> None:
 @app.command("check")
 def check(directory: Path = DirOption) -> None:
     """Validate the register files without touching the database."""
+    from foedus.register.load import RegisterError, load_register
+
     try:
         register = load_register(directory)
     except RegisterError as exc:

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import pandas as pd
-
 from foedus.dates import format_partial
 from foedus.errors import BadInputError
+from foedus.query.rows import missing
 from foedus.source import Source
 
 _EVENTS = """
@@ -126,19 +125,22 @@ class Invocations:
 
 
 def _clean(value):
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
+    if hasattr(value, "__len__") and not isinstance(value, str):  # a list or array is a value, never missing
+        return value
+    return None if missing(value) else value
 
 
 def _when(value, precision) -> str | None:
     value = _clean(value)
-    return None if value is None else format_partial(pd.Timestamp(value).date(), precision)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):  # pandas.Timestamp too
+        value = value.date()
+    elif not isinstance(value, dt.date):
+        import pandas as pd  # numpy datetime64 or text
+
+        value = pd.Timestamp(value).date()
+    return format_partial(value, precision)
 
 
 def _treaty_names(con) -> dict[str, str]:
@@ -159,8 +161,8 @@ def _event(row: dict, names: dict[str, str]) -> InvocationEvent:
     )
     readings = _clean(row.get("readings"))
     checked = _clean(row.get("checked"))
-    if isinstance(checked, dt.datetime | pd.Timestamp):
-        checked = pd.Timestamp(checked).date()
+    if isinstance(checked, dt.datetime):  # pandas.Timestamp too
+        checked = checked.date()
     checked_text = checked.isoformat() if isinstance(checked, dt.date) else checked
     source = Source.register(row["source_dataset"], row["source_entry"], row["source_citation"],
                              version=row["source_version"], checked=checked_text)
