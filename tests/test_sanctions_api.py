@@ -31,7 +31,7 @@ def test_check_matches_the_cli(client):
     assert answer.status_code == 200
     payload = answer.json()
     assert payload["verdict"] == "prohibited"
-    assert {m["id"] for m in payload["measures"]} == {"arms-from-dprk-1874", "arms-2270"}
+    assert {m["id"] for m in payload["measures"]} == {"arms-heavy-1718", "arms-from-dprk-1874", "arms-2270"}
     assert payload == cli_json("check", "--item", "artillery shells", "--from", "PRK", "--to", "RUS", "--on",
                                "2024-06-01")
 

@@ -37,9 +37,10 @@ def test_a_heading_in_a_complete_chapter_is_read_with_its_title():
 
 
 def test_items_read_as_headings_and_misses_name_the_closest():
-    assert read_item("Artillery shells").code == "9306"
+    assert read_item("Artillery shells").code == "930690"  # munitions of war: 9306.90, not the cartridges
+    assert read_item("ammunition").code == "9306"
     assert read_item("coal").code == "2701" and read_item("seafood").chapter == "03"
-    assert read_item("missile").code == "9306"  # singular of a listed plural
+    assert read_item("missile").code == "930690"  # singular of a listed plural
     with pytest.raises(BadInputError) as info:
         read_item("artilery shell")
     assert "artillery shells" in str(info.value)
@@ -64,6 +65,6 @@ def test_check_with_an_item_and_an_invalid_code():
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["verdict"] == "prohibited" and payload["hs_reading"]["heading"] == "9306"
-    assert payload["shipment"]["hs"] == "9306"
+    assert payload["shipment"]["hs"] == "930690"
     bad = runner.invoke(app, ["check", "--hs", "99999999", "--from", "PRK", "--to", "RUS", "--on", "2024-06-01"])
     assert bad.exit_code == 2 and "--hs" in bad.output

@@ -119,9 +119,11 @@ def test_a_vote_naming_a_state_off_the_council_is_rejected(tmp_path):
 
 def test_arms_to_russia_prohibited_and_flags_say_why():
     payload = as_json("check", "--item", "artillery shells", "--from", "PRK", "--to", "RUS", "--on", "2024-06-01")
-    assert payload["verdict"] == "prohibited" and payload["hs_reading"]["code"] == "9306"
-    cited = {(m["resolution"], m["paragraph"]) for m in payload["measures"]}
-    assert cited == {(1874, "9"), (2270, "6")}
+    assert payload["verdict"] == "prohibited" and payload["hs_reading"]["code"] == "930690"
+    cited = {(m["resolution"], m["paragraph"]): m for m in payload["measures"]}
+    assert set(cited) == {(1718, "8(a)(i), 8(b)"), (1874, "9"), (2270, "6")}
+    # the 2006 ban on the DPRK's heavy-arms exports decides it on its own, with a verified paragraph
+    assert cited[(1718, "8(a)(i), 8(b)")]["effect"] == "prohibited" and not cited[(1718, "8(a)(i), 8(b)")]["uncertain"]
     regime = load_regime()
     confirmed = [("1874", "26"), ("2397", "6"), ("2397", "8"), ("2397", "14"), ("2375", "17"), ("2321", "30")]
     flagged = {(str(m.resolution), m.paragraph) for m in regime.measures if m.uncertain}
