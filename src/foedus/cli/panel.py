@@ -62,8 +62,6 @@ def _console(lazy):
 
 def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool, suppose=None,
            suppose_file=None) -> None:
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from foedus.panels.output import file_format
     from foedus.panels.plan import build_panel, panel_request
 
@@ -75,25 +73,44 @@ def _build(kind: str, arguments: dict, out: Path, db: str | None, as_json: bool,
     except ValueError as exc:
         fail(str(exc))
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
-        columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-        with Progress(SpinnerColumn(), *columns, console=_console(errors), transient=as_json) as bar:
-            task = bar.add_task(f"building {kind}", total=len(request.add) + 2)
-
-            def stage(name: str) -> None:
-                if name != "creating":
-                    bar.advance(task)
-                    bar.update(task, description=f"adding {name}")
-
-            result = build_panel(request, con=con, progress=stage)
-            bar.advance(task)
-            bar.update(task, description=f"writing {out}")
+        if not _interactive():  # no bar to draw: a script, a pipe, a test (rich.progress not even imported)
+            result = build_panel(request, con=con)
             result.write(out)
-            bar.advance(task)
+        else:
+            result = _build_with_bar(kind, request, out, con, as_json, build_panel)
     if as_json:
         print_json(result.to_json())
         return
     console.print(f"wrote {result.rows:,} rows × {len(result.columns)} columns to {out}", highlight=False)
     console.print(result.citation, highlight=False, soft_wrap=True)
+
+
+def _interactive() -> bool:
+    """Whether stderr is a terminal a progress bar can be drawn on."""
+    import sys
+
+    stream = sys.stderr
+    return bool(getattr(stream, "isatty", None) and stream.isatty())
+
+
+def _build_with_bar(kind: str, request, out: Path, con, as_json: bool, build_panel):
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(SpinnerColumn(), *columns, console=_console(errors), transient=as_json) as bar:
+        task = bar.add_task(f"building {kind}", total=len(request.add) + 2)
+
+        def stage(name: str) -> None:
+            if name != "creating":
+                bar.advance(task)
+                bar.update(task, description=f"adding {name}")
+
+        result = build_panel(request, con=con, progress=stage)
+        bar.advance(task)
+        bar.update(task, description=f"writing {out}")
+        result.write(out)
+        bar.advance(task)
+    return result
 
 
 @app.command("dyad-years")
