@@ -107,7 +107,7 @@ def obligations(
         found = obligations_payload(con, state, parse_date(on, "--on"), types=types, names=names, status=status)
         show_notes(found.notes, as_json)
         show_warning(found.payload.get("warning"))
-        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+        if as_json:  # the typed answer's JSON (tests/test_startup_imports.py), without importing pydantic
             print_json(found.payload)
             return
         from foedus.query.answers import obligations_typed
@@ -150,7 +150,7 @@ def dyad(
         found = dyad_payload(con, a, b, parse_date(on, "--on"), types=types, names=names, status=status)
         show_notes(found.notes, as_json)
         show_warning(found.payload.get("warning"))
-        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+        if as_json:  # the typed answer's JSON (tests/test_startup_imports.py), without importing pydantic
             print_json(found.payload)
             return
         from foedus.query.answers import dyad_typed
@@ -176,7 +176,7 @@ def treaty(
 
     with store(db, suppose=suppose, suppose_file=suppose_file) as con:
         found = treaty_record(con, treaty_id)
-        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+        if as_json:  # the typed answer's JSON (tests/test_startup_imports.py), without importing pydantic
             print_json(found)
             return
         from foedus.query.treaty import Treaty

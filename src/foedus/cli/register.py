@@ -135,7 +135,7 @@ def history(
         found, code_a, code_b, notes = history_payload(con, a, b, names=names)
         show_notes(notes, as_json)
         _history_warning(con)
-        if as_json:  # the typed answer's JSON (tests/test_asof_plain.py), without importing pydantic
+        if as_json:  # the typed answer's JSON (tests/test_startup_imports.py), without importing pydantic
             print_json(found)
             return
         from foedus.query.history import History

@@ -16,7 +16,7 @@ both readers (one rule set):
 :func:`stored_rows` reads a slice straight from ``asof_intervals`` when the file's table belongs to this store
 build and this code (:func:`stored_table`); :func:`dyad_payload` and :func:`obligations_payload` give the
 ``--json`` answers from it, or from the pandas path (:mod:`foedus.query.commitments`) when the table is already
-in memory, a frame is given, or the file holds none (an in-memory or supposed store). ``tests/test_asof_plain.py``
+in memory, a frame is given, or the file holds none (an in-memory or supposed store). ``tests/test_startup_imports.py``
 shows the two readers give the same JSON on the real store.
 """
 
