@@ -70,7 +70,9 @@ def dyadyear_columns(
     code = SYSTEMS[system][0]
     names = (f"{code}1", f"{code}2", "year")
     out = Columns({names[0]: np.repeat(code1, counts), names[1]: np.repeat(code2, counts), "year": years})
-    out.cache[names[:2]] = keys
+    if window[1] < KEY_BASE:  # otherwise the steps refuse the years (frames.frame_keys), as for any frame
+        out.cache[names[:2]] = keys
+        out.cache["runs"] = {"codes": names[:2], "window": window, "code_runs": (code1, code2), "counts": counts}
     source = state_list.source()
     out.attrs[ATTRS_KEY] = {
         **panel_meta("dyad_year", system, state_list, window, directed=bool(directed)),

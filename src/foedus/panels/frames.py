@@ -441,6 +441,11 @@ def _frame_grid(df, kind: Kind) -> tuple[int, int, int, int, list[np.ndarray]]:
     cache = getattr(df, "cache", None)
     if cache is not None and ("grid", kind.codes) in cache:
         return cache[("grid", kind.codes)]
+    runs = cache.get("runs") if cache is not None else None
+    if runs is not None and runs["codes"] == kind.codes:
+        found = _run_grid(runs, column(df, "year"))
+        cache[("grid", kind.codes)] = found
+        return found
     years = np.asarray(column(df, "year"), dtype=np.int64)
     low, high = _bounds(years, "years")
     codes = [np.asarray(column(df, c), dtype=np.int64) for c in kind.codes]
@@ -456,6 +461,22 @@ def _frame_grid(df, kind: Kind) -> tuple[int, int, int, int, list[np.ndarray]]:
     if cache is not None:
         cache[("grid", kind.codes)] = found
     return found
+
+
+def _run_grid(runs: dict, years: np.ndarray) -> tuple[int, int, int, int, list[np.ndarray]]:
+    """`_frame_grid` of a dyad-year panel from the year ranges it was built from (`dyadyear_columns`): each
+    range's rows lie at one code's position plus the year, one repeat and one sum per side. The grid spans
+    the panel's window (the years it could hold), the codes up to the largest."""
+    low, high = runs["window"]
+    width = high - low + 1
+    codes = runs["code_runs"]
+    limit = max((int(c.max()) for c in codes if len(c)), default=-1) + 1
+    at = []
+    for code in codes:
+        position = np.repeat(code * width - low, runs["counts"])
+        position += years
+        at.append(position)
+    return max(limit, 1) * width, low, width, limit, at
 
 
 def frame_keys(df, kind: Kind) -> np.ndarray:
