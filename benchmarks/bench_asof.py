@@ -6,7 +6,8 @@ interval table (`foedus.query.intervals`) is computed once per store build and s
 without it: in-memory, a supposed world) are printed separately, wall and CPU. Targets: dyad <= 5 ms,
 obligations <= 10 ms, directed_commitments (network view) <= 50 ms (p95 wall; the CPU median is printed beside
 it, since on a loaded machine the wall time includes waiting for a core). Also prints the per-date SQL merge the
-table replaces, for comparison.
+table replaces, for comparison, and the DuckDB reader of the stored table a command-line process uses instead of
+pandas (foedus.query.asof.stored_rows; no target: it replaces a 0.4 s import, and pays a few ms per query).
 
     .venv/bin/python benchmarks/bench_asof.py [--db PATH] [--n 200] [--seed 1]
 """
@@ -19,7 +20,7 @@ import random
 import statistics
 import time
 
-from foedus.query import commitments, intervals
+from foedus.query import asof, commitments, intervals
 from foedus.store import connect
 
 TARGETS_MS = {"dyad": 5.0, "obligations": 10.0, "directed_commitments": 50.0}
@@ -84,6 +85,12 @@ def main() -> None:
     print(_line("directed_commitments", _time(
         lambda d: commitments.directed_commitments(con, d), [(d,) for d in dates[2 * n:]]
     )))
+    if asof.stored_table(con):  # what a command-line process reads (no pandas): same cases, DuckDB on the file
+        print(_line("dyad, DuckDB reader", _time(
+            lambda a, b, d: asof.stored_rows(con, d, "presumed", pair=(a, b)), dyad_args)))
+        print(_line("obligations, DuckDB reader", _time(
+            lambda s, d: asof.stored_rows(con, d, "presumed", state=s), [(rng.choice(states), d) for d in dates[:n]]
+        )))
     few = dates[: max(5, n // 20)]
     before = _time(lambda d: commitments.directed_commitments_sql(con, d), [(d,) for d in few])
     print(_line("per-date SQL (before)", before))

@@ -134,9 +134,10 @@ def _text(payload) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False, default=str)
 
 
-def test_duckdb_slice_equals_pandas_slice(reader):
+def test_duckdb_slice_equals_pandas_slice(reader, monkeypatch):
     """Same JSON text from the stored table read by DuckDB and from the pandas table, on random cases."""
     assert asof.stored_table(reader)
+    monkeypatch.setattr(asof, "_pandas_loaded", lambda: False)  # as in a command-line process
     names = StateNames(reader)
     rng = random.Random(SEED)
     pairs = reader.execute(f"SELECT DISTINCT from_ccode, to_ccode FROM {asof.TABLE} ORDER BY 1, 2").fetchall()

@@ -15,8 +15,9 @@ both readers (one rule set):
 
 :func:`stored_rows` reads a slice straight from ``asof_intervals`` when the file's table belongs to this store
 build and this code (:func:`stored_table`); :func:`dyad_payload` and :func:`obligations_payload` give the
-``--json`` answers from it, or from the pandas path (:mod:`foedus.query.commitments`) when the table is already
-in memory, a frame is given, or the file holds none (an in-memory or supposed store). ``tests/test_startup_imports.py``
+``--json`` answers from it in a process without pandas, or from the pandas path (:mod:`foedus.query.commitments`)
+when pandas is loaded anyway (the server, a notebook: its in-memory table is faster per query), a frame is given,
+or the file holds none (an in-memory or supposed store). ``tests/test_startup_imports.py``
 shows the two readers give the same JSON on the real store.
 """
 
@@ -195,28 +196,36 @@ def warning_for(con, on: str | dt.date | None = None, today: dt.date | None = No
 # --- the slice, read by DuckDB -----------------------------------------------------------------------------
 
 # Values are written into the SQL as integer literals (foedus.store.connection.literal: binding a parameter would
-# import pandas); every one is an int the code below made.
-_IN_FORCE = "_start <= {day} AND {day} < _end AND _rank >= {least}"
-_DYAD_SQL = ("SELECT * EXCLUDE (_start, _end, _rank) FROM " + TABLE + " WHERE ((from_ccode = {a} AND to_ccode = {b}) "
-             "OR (from_ccode = {b} AND to_ccode = {a})) AND " + _IN_FORCE + " ORDER BY from_ccode <> {a}, rowid")
-_STATE_SQL = ("SELECT * EXCLUDE (_start, _end, _rank) FROM " + TABLE + " WHERE (from_ccode = {s} OR to_ccode = {s}) "
-              "AND " + _IN_FORCE + " ORDER BY CASE WHEN from_ccode = {s} THEN to_ccode ELSE from_ccode END, "
-              "from_ccode, treaty_id, rowid")
+# import pandas); every one is an int the code below made. One direction per query: with a conjunction of equalities
+# DuckDB filters inside the scan and reads the wide columns of the matching rows only (an OR reads every row).
+_SLICE_SQL = ("SELECT rowid AS _row, * EXCLUDE (_start, _end, _rank) FROM " + TABLE + " WHERE {where} "
+              "AND _start <= {day} AND {day} < _end AND _rank >= {least}")
+
+
+def _select(con, where: str, day: int, least: int) -> list[dict]:
+    cursor = con.execute(_SLICE_SQL.format(where=where, day=int(day), least=int(least)))
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
 
 
 def stored_rows(con, day: dt.date, status: str, pair: tuple[int, int] | None = None,
                 state: int | None = None) -> list[dict]:
     """The rows of ``asof_intervals`` in force on `day` whose tier `status` counts, for the dyad `pair` (A→B rows
-    first) or the state `state` (by partner), as dicts with the status notes of the day. The caller checks
-    :func:`stored_table` first."""
-    d = days(day)
-    params = {"day": int(d), "least": int(LEAST_RANK[check_status(status)])}
+    first, each direction in table order) or the state `state` (by partner, then direction, then treaty, then table
+    order), as dicts with the status notes of the day. The caller checks :func:`stored_table` first."""
+    d, least = days(day), LEAST_RANK[check_status(status)]
     if pair is not None:
-        cursor = con.execute(_DYAD_SQL.format(**params, a=int(pair[0]), b=int(pair[1])))
+        a, b = int(pair[0]), int(pair[1])
+        rows = sorted(_select(con, f"from_ccode = {a} AND to_ccode = {b}", d, least), key=lambda r: r["_row"])
+        rows += sorted(_select(con, f"from_ccode = {b} AND to_ccode = {a}", d, least), key=lambda r: r["_row"])
     else:
-        cursor = con.execute(_STATE_SQL.format(**params, s=int(state)))
-    columns = [c[0] for c in cursor.description]
-    rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+        s = int(state)
+        rows = _select(con, f"from_ccode = {s}", d, least) + _select(con, f"to_ccode = {s} AND from_ccode <> {s}",
+                                                                      d, least)
+        rows.sort(key=lambda r: (r["to_ccode"] if r["from_ccode"] == s else r["from_ccode"], r["from_ccode"],
+                                 r["treaty_id"], r["_row"]))
+    for row in rows:
+        del row["_row"]
     if rows:
         notes = Notes.read(con)
         live = notes.live(d) if notes.size else []
@@ -248,10 +257,15 @@ class Plain:
     notes: list[str] = field(default_factory=list)
 
 
+def _pandas_loaded() -> bool:
+    return "pandas" in sys.modules
+
+
 def _rows(con, day: dt.date, status: str, frame, pair=None, state=None) -> list[dict]:
-    """The slice's rows from DuckDB when the file holds this build's table and this process has no pandas copy,
-    else from the pandas path (the same rules)."""
-    if frame is None:
+    """The slice's rows (the same rules either way): read by DuckDB from the stored table in a process that has not
+    loaded pandas (a command-line start: a few ms per query, no import); else from the pandas table, which a
+    long-running process (the server, a notebook) loads once and then answers from in microseconds."""
+    if frame is None and not _pandas_loaded():
         key = fingerprint(con)
         if not _in_memory(key) and stored_table(con, key):
             return stored_rows(con, day, status, pair=pair, state=state)
