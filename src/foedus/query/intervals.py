@@ -52,7 +52,6 @@ from foedus.query.asof import (
     TIERS,
     Notes,
     check_status,
-    code_version,
     fingerprint,
     projection_text,
     register_checked,
@@ -629,7 +628,16 @@ def _remember(key: str, built: Intervals) -> None:
 
 # --- stored in the database file -----------------------------------------------------------------------
 
-# TABLE, BUILD_TABLE and code_version(): foedus.query.asof (the DuckDB reader checks the same build and code).
+# TABLE, BUILD_TABLE and the code digest: foedus.query.asof (the DuckDB reader checks the same build and code).
+_CODE: str | None = None
+"""An override of the code digest (tests set it to stand for another version of the code)."""
+
+
+def code_version() -> str:
+    """The digest of the code that derives the table (:func:`foedus.query.asof.code_version`)."""
+    from foedus.query import asof
+
+    return _CODE or asof.code_version()
 
 
 def materialise(con) -> Intervals:
