@@ -10,8 +10,12 @@ Keys encode (code, year) as code * 10_000 + year and (code1, code2, year) as
 - `grid_positions`: a (code, year) table (NMC, major powers) laid out on a dense code × year grid,
   so each frame row's value is one gather (no search);
 - `covered`: year ranges (allied member pairs, register-confirmed segments) as key intervals; two
-  binary searches per interval in the frame's sorted keys and one cumulative sum per column mark the
-  rows they cover (no expansion of intervals into years, no sort of the frame).
+  binary searches per interval in the frame's sorted keys give the rows each covers, merged per column
+  into disjoint runs that one `np.repeat` writes (no expansion of intervals into years, no pass per
+  interval, no sort of the frame).
+
+A panel `build_panel` makes keeps its row keys and grid positions in `Columns.cache`, computed once
+for every step (for a dyad-year panel straight from the year ranges it was built from).
 
 Steps compute their columns as `Added` (numpy arrays, `Nullable` for 0/1 columns with NA, and the
 source that filled them): the verbs wrap them into a new frame (`with_added`); `build_panel` keeps
@@ -390,16 +394,6 @@ def merged_ranges(group, first, last) -> tuple[np.ndarray, np.ndarray, np.ndarra
     begin = np.flatnonzero(starts)
     end = np.append(begin[1:], len(group)) - 1
     return group[begin], first[begin], reach_last[end]
-
-
-def expand_ranges(first: np.ndarray, last: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Every year of every range [first, last], in the ranges' order, and `columns` repeated to match."""
-    counts = np.maximum(last - first + 1, 0)
-    total = int(counts.sum())
-    offsets = np.cumsum(counts) - counts
-    years = np.repeat(first - offsets, counts)
-    years += np.arange(total)
-    return years, [np.repeat(column, counts) for column in columns]
 
 
 def sorted_unique(keys: np.ndarray) -> np.ndarray | None:
