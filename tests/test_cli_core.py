@@ -61,3 +61,18 @@ def test_briefing_runs(real_db_file):
     result = run("briefing", "--on", "2010-06-01", "--db", real_db_file)
     assert result.exit_code == 0, result.output
     assert "North Korea" in result.stdout and "atop:4940" in result.stdout
+
+
+def test_the_lazy_console_works_as_rich_progress_console():
+    """`foedus data import` on a terminal drives a rich Progress, which enters its console as a context manager."""
+    import io
+
+    from rich.progress import Progress
+
+    from foedus.cli.common import LazyConsole
+
+    lazy = LazyConsole(file=io.StringIO(), force_terminal=True, width=60)
+    with Progress(console=lazy) as bar:
+        task = bar.add_task("step", total=2)
+        bar.advance(task, 2)
+    assert "step" in lazy.file.getvalue()

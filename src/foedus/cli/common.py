@@ -37,6 +37,13 @@ class LazyConsole:
     def __setattr__(self, name: str, value) -> None:
         setattr(self._real(), name, value)
 
+    # rich's Live (progress bars) enters its console as a context manager: dunders bypass __getattr__
+    def __enter__(self):
+        return self._real().__enter__()
+
+    def __exit__(self, *exc) -> None:
+        return self._real().__exit__(*exc)
+
 
 console = LazyConsole()
 errors = LazyConsole(stderr=True)
