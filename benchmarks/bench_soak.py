@@ -545,6 +545,11 @@ class Soak:
             out.append(f"issue {issue}: {key} p95 <= {TARGET_MS:g} ms at {self.args.clients} clients: "
                        f"{result.p95_ms:.1f} ms, {result.bad} errors/5xx — "
                        f"{verdict(result.p95_ms <= TARGET_MS and result.bad == 0)}")
+            if key.endswith("(open)"):
+                offered = self.args.clients * self.args.rate
+                achieved = len(result.times) / result.seconds
+                out.append(f"issue {issue}: {key} the server kept up with the {offered:g} req/s offered: "
+                           f"{achieved:.0f} req/s answered — {verdict(achieved >= 0.95 * offered)}")
         return out
 
 
