@@ -82,8 +82,10 @@ async def obligations(
     def compute():
         with store.cursor() as cur:
             # no `frame=store.directed(date)`: one state's rows come from the interval table's state index,
-            # faster than building the whole date's slice (the same answer), and no date frame is cached for it
-            return obligations_answer(cur, state_, date, types=types_, names=store.names(), status=counted).to_json()
+            # faster than building the whole date's slice (the same answer), and no date frame is cached for it;
+            # no partner importance (it orders `ranked()`, which the JSON does not use)
+            return obligations_answer(cur, state_, date, types=types_, names=store.names(), status=counted,
+                                      table=store.intervals(), importance=False).to_json()
 
     key = ("obligations", state_.strip().casefold(), date, (types_ or "").strip().casefold(), counted)
     return await answer(key, compute)
@@ -105,7 +107,8 @@ async def dyad(
     def compute():
         with store.cursor() as cur:
             # the pair's rows from the interval table's pair index (see obligations above)
-            return dyad_answer(cur, a, b, date, types=types_, names=store.names(), status=counted).to_json()
+            return dyad_answer(cur, a, b, date, types=types_, names=store.names(), status=counted,
+                               table=store.intervals()).to_json()
 
     key = ("dyad", a.strip().casefold(), b.strip().casefold(), date, (types_ or "").strip().casefold(), counted)
     return await answer(key, compute)

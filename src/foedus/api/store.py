@@ -207,6 +207,7 @@ class Store:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._names: tuple[int, StateNames] | None = None
+        self._intervals: tuple[int, object] | None = None
         from foedus.api.limits import Limits
 
         self.limits = limits = limits or Limits()
@@ -264,7 +265,7 @@ class Store:
     def _switch(self, fresh: Handle) -> None:
         """Answer from `fresh` from now on: new cache generation; the old file closes when its requests end."""
         old, self._current = self._current, fresh
-        self._names = None
+        self._names = self._intervals = None
         for cache in (self.responses, self.frames, self.contexts):
             cache.clear()
         if old is not None:
@@ -358,6 +359,20 @@ class Store:
                 self._names = cached
         return cached[1]
 
+    def intervals(self):
+        """The interval table of the file this request reads (:func:`foedus.query.intervals.build`), kept per
+        generation: no fingerprint query per request (a new file is a new generation)."""
+        generation = self.generation
+        cached = self._intervals
+        if cached is None or cached[0] != generation:
+            from foedus.query import intervals
+
+            with self.cursor() as cur:
+                cached = (generation, intervals.build(cur))
+            if generation == (self._current.generation if self._current else -1):
+                self._intervals = cached
+        return cached[1]
+
     def directed(self, on: dt.date) -> pd.DataFrame:
         """The directed commitments on `on`, every status tier (cached per date; callers must not modify the frame;
         each answer keeps the tiers its `status` counts)."""
@@ -399,7 +414,7 @@ class Store:
                 with self._lock:  # same connection, new data: a new generation for the caches
                     self._current.generation = self._next_generation
                     self._next_generation += 1
-                    self._names = None
+                    self._names = self._intervals = None
                     for cache in (self.responses, self.frames, self.contexts):
                         cache.clear()
                 return {"imported": counts, "build_id": None, "built_at": None}

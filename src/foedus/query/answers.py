@@ -45,7 +45,7 @@ def _strength(commitment: Commitment) -> int:
 
 
 class _Commitments(Result):
-    _importance: dict[int, tuple[bool, float]] = PrivateAttr(default_factory=dict)
+    _importance: dict[int, tuple[bool, float]] | None = PrivateAttr(default_factory=dict)
     _notes: list[str] = PrivateAttr(default_factory=list)
 
     def _partner(self, c: Commitment) -> int:
@@ -53,6 +53,9 @@ class _Commitments(Result):
 
     def ranked(self) -> list[Commitment]:
         """The commitments by strength of obligation, then partner importance (module docstring)."""
+        if self._importance is None:
+            raise RuntimeError("this answer was made without partner importance (importance=False): it cannot rank")
+
         def key(c: Commitment):
             partner = self._partner(c)
             major, cinc = self._importance.get(partner, (False, 0.0))
@@ -96,13 +99,17 @@ def _importance(con, on: dt.date, partners) -> dict[int, tuple[bool, float]]:
     return {int(p): (int(p) in majors, cinc.get(int(p), 0.0)) for p in partners}
 
 
-def obligations_typed(con, found: Plain) -> Obligations:
+def obligations_typed(con, found: Plain, importance: bool = True) -> Obligations:
     """The typed answer of an :func:`foedus.query.asof.obligations_payload` (partner importance read for
-    :meth:`Obligations.ranked`)."""
+    :meth:`Obligations.ranked`; `importance=False` skips it, for a caller that only wants the JSON, which does
+    not hold it: the answer then cannot rank)."""
     result = Obligations.model_validate(found.payload)
-    code = result.state
-    partners = {c.to_ccode if c.from_ccode == code else c.from_ccode for c in result.commitments}
-    result._importance = _importance(con, dt.date.fromisoformat(result.on), partners)
+    if importance:
+        code = result.state
+        partners = {c.to_ccode if c.from_ccode == code else c.from_ccode for c in result.commitments}
+        result._importance = _importance(con, dt.date.fromisoformat(result.on), partners)
+    else:
+        result._importance = None
     result._notes = found.notes
     return result
 
@@ -115,20 +122,24 @@ def dyad_typed(found: Plain) -> Dyad:
 
 
 def obligations_answer(con, state: str | int, on: str | dt.date | None = None, types=None,
-                       names: StateNames | None = None, frame=None, status: str | None = None) -> Obligations:
+                       names: StateNames | None = None, frame=None, status: str | None = None, table=None,
+                       importance: bool = True) -> Obligations:
     """Every commitment in force for `state` (a name or code) on `on` (default today) whose status tier `status`
     counts (confirmed, presumed — the default — or any); `warning` when the date is a projection.
 
-    `frame`: the directed commitments of that date (every tier), when the caller already has them.
+    `frame`: the directed commitments of that date (every tier), when the caller already has them; `table`: the
+    store's interval table (:func:`foedus.query.intervals.build`), when the caller holds it; `importance`:
+    read partner importance for :meth:`Obligations.ranked` (not part of the JSON).
     """
-    return obligations_typed(con, obligations_payload(con, state, on, types, names, frame, status))
+    found = obligations_payload(con, state, on, types, names, frame, status, table=table)
+    return obligations_typed(con, found, importance=importance)
 
 
 def dyad_answer(con, a: str | int, b: str | int, on: str | dt.date | None = None, types=None,
-                names: StateNames | None = None, frame=None, status: str | None = None) -> Dyad:
-    """What A owes B and B owes A on `on` (names or codes; a state paired with itself is an error); `status` and
-    `warning` as in :func:`obligations_answer`."""
-    return dyad_typed(dyad_payload(con, a, b, on, types, names, frame, status))
+                names: StateNames | None = None, frame=None, status: str | None = None, table=None) -> Dyad:
+    """What A owes B and B owes A on `on` (names or codes; a state paired with itself is an error); `status`,
+    `table` and `warning` as in :func:`obligations_answer`."""
+    return dyad_typed(dyad_payload(con, a, b, on, types, names, frame, status, table=table))
 
 
 def directed_commitments(con, on=None, status: str | None = None):

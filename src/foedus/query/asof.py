@@ -261,14 +261,22 @@ def _pandas_loaded() -> bool:
     return "pandas" in sys.modules
 
 
-def _rows(con, day: dt.date, status: str, frame, pair=None, state=None) -> list[dict]:
+def _rows(con, day: dt.date, status: str, frame, pair=None, state=None, table=None) -> list[dict]:
     """The slice's rows (the same rules either way): read by DuckDB from the stored table in a process that has not
-    loaded pandas (a command-line start: a few ms per query, no import); else from the pandas table, which a
-    long-running process (the server, a notebook) loads once and then answers from in microseconds."""
-    if frame is None and not _pandas_loaded():
+    loaded pandas (a command-line start: a few ms per query, no import); else from the in-memory interval table
+    (`table`, or the store's, :func:`foedus.query.intervals.build`), which a long-running process (the server, a
+    notebook) loads once and then answers from in well under a millisecond: positions from its indexes, values
+    from its plain columns (no pandas frame per query); or from `frame`, the date's directed commitments."""
+    if table is None and frame is None and not _pandas_loaded():
         key = fingerprint(con)
         if not _in_memory(key) and stored_table(con, key):
             return stored_rows(con, day, status, pair=pair, state=state)
+    if frame is None:
+        from foedus.query import intervals
+
+        iv = table if table is not None else intervals.build(con)
+        found = iv.pair_rows(pair[0], pair[1], day, status) if pair is not None else iv.state_rows(state, day, status)
+        return iv.plain_rows(found, day)
     from foedus.query import commitments
 
     if pair is not None:
@@ -282,15 +290,18 @@ def _records(rows: list[dict], wanted: tuple[str, ...], names) -> list[dict]:
     return [in_contract_order(commitment_record(row, names)) for row in rows if has_types(row, wanted)]
 
 
-def _warning(con, day: dt.date) -> dict:
-    warning = warning_for(con, day)
+def _warning(con, day: dt.date, table=None) -> dict:
+    """``{"warning": ...}`` for a projected date; the register's check date from `table` (the interval table of
+    this store build, which read it) when given, else from the store."""
+    warning = projection_text(table.register_checked, day) if table is not None else warning_for(con, day)
     return {"warning": warning} if warning else {}
 
 
 def obligations_payload(con, state: str | int, on: str | dt.date | None = None, types=None, names=None,
-                        frame=None, status: str | None = None) -> Plain:
+                        frame=None, status: str | None = None, table=None) -> Plain:
     """Every commitment in force for `state` on `on` whose tier `status` counts (:func:`foedus.query.answers.
-    obligations_answer`, which validates this payload into its typed answer)."""
+    obligations_answer`, which validates this payload into its typed answer). `table`: the store's interval table
+    (:func:`foedus.query.intervals.build`) when the caller holds it (the server, per store generation)."""
     from foedus.naming import names_for, state_code
 
     day = parse_date(on, "on")
@@ -299,16 +310,16 @@ def obligations_payload(con, state: str | int, on: str | dt.date | None = None, 
     code = state_code(names, state, "state", day, notes)
     wanted = parse_obligation_types(types)
     status = check_status(status)
-    rows = _rows(con, day, status, frame, state=code)
-    payload = {"on": day.isoformat(), "state": code, "status": status, **_warning(con, day),
+    rows = _rows(con, day, status, frame, state=code, table=table)
+    payload = {"on": day.isoformat(), "state": code, "status": status, **_warning(con, day, table),
                "commitments": _records(rows, wanted, names)}
     return Plain(payload, notes)
 
 
 def dyad_payload(con, a: str | int, b: str | int, on: str | dt.date | None = None, types=None, names=None,
-                 frame=None, status: str | None = None) -> Plain:
+                 frame=None, status: str | None = None, table=None) -> Plain:
     """What A owes B and B owes A on `on` (:func:`foedus.query.answers.dyad_answer`, which validates this payload
-    into its typed answer); a state paired with itself is an error."""
+    into its typed answer); a state paired with itself is an error; `table` as in :func:`obligations_payload`."""
     from foedus.naming import names_for, state_code
 
     day = parse_date(on, "on")
@@ -320,7 +331,7 @@ def dyad_payload(con, a: str | int, b: str | int, on: str | dt.date | None = Non
                             fix="name two different states")
     wanted = parse_obligation_types(types)
     status = check_status(status)
-    rows = _rows(con, day, status, frame, pair=(code_a, code_b))
-    payload = {"on": day.isoformat(), "a": code_a, "b": code_b, "status": status, **_warning(con, day),
+    rows = _rows(con, day, status, frame, pair=(code_a, code_b), table=table)
+    payload = {"on": day.isoformat(), "a": code_a, "b": code_b, "status": status, **_warning(con, day, table),
                "commitments": _records(rows, wanted, names)}
     return Plain(payload, notes)

@@ -168,13 +168,8 @@ def obligations(
     status = check_status(status)
     code = int(state)
     if frame is None:
-        table = intervals.build(con)
-        rows = table.rows_on(parse_date(on, "on"), table.by_state.get(code, _EMPTY), status)
-        t = table.table
-        a, b = t.from_ccode.to_numpy()[rows], t.to_ccode.to_numpy()[rows]
-        partner = np.where(a == code, b, a)
-        rows = rows[np.lexsort((t.treaty_id.to_numpy()[rows], a, partner))]
-        return slice_on(table, parse_date(on, "on"), rows, status)
+        table, day = intervals.build(con), parse_date(on, "on")
+        return slice_on(table, day, table.state_rows(code, day, status), status)
     frame = select_status(_for_state(frame, code), status)
     partner = frame.to_ccode.where(frame.from_ccode == code, frame.from_ccode)
     return frame.assign(_p=partner).sort_values(["_p", "from_ccode", "treaty_id"], kind="stable").drop(columns="_p")
@@ -217,10 +212,8 @@ def dyad(
     status = check_status(status)
     a, b = int(a), int(b)
     if frame is None:
-        table = intervals.build(con)
-        # the table is sorted by (from, to, treaty, phase): A→B rows, then B→A rows, each by treaty
-        index = np.concatenate([table.by_pair.get((a, b), _EMPTY), table.by_pair.get((b, a), _EMPTY)])
-        return slice_on(table, parse_date(on, "on"), index, status)
+        table, day = intervals.build(con), parse_date(on, "on")
+        return slice_on(table, day, table.pair_rows(a, b, day, status), status)
     pair = frame[((frame.from_ccode == a) & (frame.to_ccode == b)) | ((frame.from_ccode == b) & (frame.to_ccode == a))]
     pair = select_status(pair.reset_index(drop=True), status)
     return pair.assign(_first=pair.from_ccode != a).sort_values(["_first", "treaty_id"], kind="stable").drop(

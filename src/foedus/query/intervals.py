@@ -476,12 +476,14 @@ class Intervals:
         self._arrow = arrow
         self._lock = threading.Lock()
         self.start, self.end, self.rank = start, end, rank
+        self.from_ccode, self.to_ccode = np.asarray(from_ccode), np.asarray(to_ccode)
         self.by_pair: Mapping[tuple[int, int], np.ndarray] = _PairIndex(from_ccode, to_ccode)
         self.by_state: Mapping[int, np.ndarray] = _StateIndex(from_ccode, to_ccode)
         self.notes = notes
         self.register_checked = register_checked
         self.fingerprint = fingerprint
         self.stored = stored  # read from the store file's tables (not computed in this process)
+        self._plain: _Plain | None = None
 
     @property
     def table(self) -> pd.DataFrame:
@@ -514,9 +516,99 @@ class Intervals:
             keep &= self.rank[index] >= least
         return index[keep]
 
+    # --- plain rows: the JSON answers without a pandas frame per query -----------------------------------
+
+    @property
+    def plain(self) -> _Plain:
+        """The table's columns as Python values (built once, on first use: tens of ms)."""
+        if self._plain is None:
+            with self._lock:
+                if self._plain is None:
+                    self._plain = _Plain(self._arrow if self._arrow is not None else _to_arrow(self._table))
+        return self._plain
+
+    def pair_rows(self, a: int, b: int, day: dt.date, status: str = "any") -> np.ndarray:
+        """Positions of the rows of the dyad A-B in force on `day` whose tier `status` counts: A→B rows first, each
+        direction by treaty (the table is sorted by (from, to, treaty, phase))."""
+        a, b = int(a), int(b)
+        index = np.concatenate([self.by_pair.get((a, b), _NONE), self.by_pair.get((b, a), _NONE)])
+        return self.rows_on(day, index, status)
+
+    def state_rows(self, code: int, day: dt.date, status: str = "any") -> np.ndarray:
+        """Positions of the rows `code` owes or is owed on `day` whose tier `status` counts: by partner, then
+        direction (from code), then treaty, then table order."""
+        code = int(code)
+        rows = self.rows_on(day, self.by_state.get(code, _NONE), status)
+        a, b = self.from_ccode[rows], self.to_ccode[rows]
+        partner = np.where(a == code, b, a)
+        treaty = self.plain.column("treaty_id")[rows]
+        return rows[np.array(sorted(range(len(rows)), key=lambda i: (partner[i], a[i], treaty[i])), dtype=np.int64)]
+
+    def plain_rows(self, rows: np.ndarray, day: dt.date) -> list[dict]:
+        """The rows at positions `rows` as dicts of Python values (the DuckDB reader's form), with the register
+        status notes in force on `day` (the same values :func:`slice_on` gives, one dict per row)."""
+        out = self.plain.rows(rows)
+        if out and self.notes.size:
+            live = self.notes.live(_days(day))
+            for row in out:
+                row["status_notes"] = (self.notes.text_for(live, row["treaty_id"], row["from_ccode"], row["to_ccode"])
+                                       if live else None)
+        return out
+
 
 def _to_pandas(arrow) -> pd.DataFrame:
     return arrow.to_pandas()
+
+
+_NONE = np.array([], dtype=np.int64)
+
+
+def _to_arrow(frame: pd.DataFrame):
+    """A pandas interval table as Arrow, as it is stored: text columns as strings (a column with no value yet must
+    not become a number column), NaN as null."""
+    import pyarrow as pa
+
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    for i, name in enumerate(schema.names):
+        if frame[name].dtype == object:
+            schema = schema.set(i, pa.field(name, pa.string()))
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+class _Plain:
+    """The columns of an Arrow interval table as numpy arrays of Python values: booleans and integers without
+    missing values as numpy arrays, everything else as object arrays whose equal values share one Python object
+    (dictionary-encoded, so the few hundred distinct texts and dates are made once). A slice's rows are then a
+    gather per column and one dict per row, with the values the DuckDB reader gives (None for a missing value,
+    ``datetime.datetime`` for a timestamp)."""
+
+    def __init__(self, arrow):
+        self.names = list(arrow.column_names)
+        self._columns = [_plain_column(arrow.column(name)) for name in self.names]
+        self._by_name = dict(zip(self.names, self._columns, strict=True))
+
+    def column(self, name: str) -> np.ndarray:
+        return self._by_name[name]
+
+    def rows(self, rows: np.ndarray) -> list[dict]:
+        names = self.names
+        values = [column[rows].tolist() for column in self._columns]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _plain_column(column) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if column.null_count == 0 and (pa.types.is_boolean(kind) or pa.types.is_integer(kind)):
+        return column.to_numpy()
+    encoded = pc.dictionary_encode(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column)
+    values = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    values[:-1] = encoded.dictionary.to_pylist()  # the last slot: None, for missing values
+    values[-1] = None
+    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return values[indices.astype(np.int64)]
 
 
 def _assemble(con, fingerprint: str) -> Intervals:
@@ -644,17 +736,11 @@ def materialise(con) -> Intervals:
     """Compute the interval table of the store on `con` and write it into the file (``asof_intervals``, with
     ``asof_build`` holding its fingerprint and code version), replacing an older one. The store builder calls
     it on the new file before the swap (:data:`foedus.store.build.AFTER_LOAD`)."""
-    import pyarrow as pa
 
     key = fingerprint(con)
     built = _assemble(con, key)
     frame = built.table.assign(_start=built.start, _end=built.end, _rank=built.rank)
-    # text columns as strings (a column with no value yet must not become a number column), NaN as null
-    schema = pa.Schema.from_pandas(frame, preserve_index=False)
-    for i, name in enumerate(schema.names):
-        if frame[name].dtype == object:
-            schema = schema.set(i, pa.field(name, pa.string()))
-    arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    arrow = _to_arrow(frame)
     con.register("_foedus_intervals", arrow)
     try:
         con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM _foedus_intervals")
