@@ -69,8 +69,8 @@ def _layout(store: Store) -> dict:
 def view_payload(store: Store, date: dt.date, wanted: tuple[str, ...], counted: str | None = None) -> dict:
     """The JSON of :func:`foedus.network.view.network_view` on the store's cached commitments and layout."""
     with store.cursor() as cur:
-        return view_module.network_view(cur, date, wanted, frame=store.directed(date), layout=_layout(store),
-                                        status=counted).to_json()
+        return view_module.network_view(cur, date, wanted, layout=_layout(store), status=counted,
+                                        table=store.intervals(), names=store.names()).to_json()
 
 
 @router.get("/network/view", response_model=NetworkView, responses=models.ERRORS)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from foedus.dates import parse_date
+from foedus.query.asof import projection_text
 from foedus.results import Record, Result
 
 COLORS = {
@@ -176,9 +177,16 @@ def _pairs(graph) -> list[dict]:
 
 
 def network_view(con, on: str | dt.date | None = None, types=None, frame=None,
-                 layout: dict[int, tuple[float, float]] | None = None, status: str | None = None) -> NetworkView:
+                 layout: dict[int, tuple[float, float]] | None = None, status: str | None = None, table=None,
+                 names=None) -> NetworkView:
     """The page's compact network on `on` (`layout`: :func:`view_layout`, when cached; `status`: the tiers that
-    count)."""
+    count).
+
+    `table`: the store's interval table (:func:`foedus.query.intervals.build`), when the caller holds it (the
+    server, per store generation): the view is then made from its columns directly (:func:`_view_from_table`, the
+    same answer without a pandas frame or a networkx graph); `names`: the store's state names, when cached."""
+    if table is not None and frame is None:
+        return _view_from_table(con, table, on, types, layout, status, names)
     graph = graph_on(con, on, types, multi=False, frame=frame, status=status)
     layout = view_layout(con) if layout is None else layout
     partners = {n: len(set(graph.successors(n)) | set(graph.predecessors(n))) for n in graph}
@@ -191,3 +199,98 @@ def network_view(con, on: str | dt.date | None = None, types=None, frame=None,
     return NetworkView(on=graph.graph["on"], types=graph.graph["types"], status=graph.graph["status"],
                        **projection(con, parse_date(graph.graph["on"], "on")), coverage=graph.graph["coverage"],
                        colors=dict(COLORS), nodes=nodes, edges=_pairs(graph))
+
+
+def _view_from_table(con, table, on, types, layout, status, names) -> NetworkView:
+    """:func:`network_view` from the interval table's columns: the rows in force on the date whose tier counts and
+    that carry a wanted type, merged per ordered pair (:func:`_directed_pairs`), then per unordered pair as
+    :func:`_pairs` does. Nodes and edges come in the order the graph of :func:`graph_on` gives them (codes
+    ascending; a node's partners by code), so the JSON is the same text."""
+    from foedus.naming import StateNames
+    from foedus.network.snapshot import coverage_text
+    from foedus.query.capability import cinc_scores, major_powers, parse_types, system_members
+    from foedus.query.intervals import check_status
+
+    day = parse_date(on, "on")
+    wanted = parse_types(types)
+    status = check_status(status)
+    merged = _directed_pairs(table, day, wanted, status)
+    names = StateNames(con) if names is None else names
+    members = set(system_members(con, day))
+    partners: dict[int, set[int]] = {code: set() for code in members}
+    for a, b in merged:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    majors = major_powers(con, day)
+    cinc, _ = cinc_scores(con, day.year)
+    layout = view_layout(con) if layout is None else layout
+    nodes = []
+    for code in sorted(partners):
+        x, y = layout.get(code, (0.0, 0.0))
+        nodes.append({"code": code, "abbr": names.abbr(code), "name": names.name(code), "major": code in majors,
+                      "system_member": code in members, "cinc": cinc.get(code), "x": x, "y": y,
+                      "partners": len(partners[code])})
+    warning = projection_text(table.register_checked, day)
+    return NetworkView(on=day.isoformat(), types=list(wanted), status=status,
+                       **({"warning": warning} if warning else {}), coverage=coverage_text(con),
+                       colors=dict(COLORS), nodes=nodes, edges=_table_pairs(merged))
+
+
+def _directed_pairs(table, day: dt.date, wanted: tuple[str, ...], status: str) -> dict[tuple[int, int], list]:
+    """(A, B) -> [obligation bits (RANK order, wanted types only), treaties, any row in force, row tiers] over the
+    rows in force on `day` whose tier `status` counts and that carry a wanted type, by (A, B) ascending."""
+    import numpy as np
+
+    from foedus.network.snapshot import RANK
+
+    rows = table.rows_on(day, None, status)
+    plain = table.plain
+    bits = np.zeros(len(rows), dtype=np.int64)
+    for i, name in enumerate(RANK):
+        if name in wanted:
+            column = plain.column(name)[rows]
+            if column.dtype == object:  # a column with missing values: missing is false
+                column = np.array([bool(v) and v == v for v in column.tolist()], dtype=bool)
+            bits |= column.astype(np.int64) << i
+    keep = bits != 0
+    rows, bits = rows[keep], bits[keep]
+    columns = (table.from_ccode[rows].tolist(), table.to_ccode[rows].tolist(), bits.tolist(),
+               plain.column("treaty_id")[rows].tolist(), plain.column("status")[rows].tolist(),
+               plain.column("tier")[rows].tolist())
+    merged: dict[tuple[int, int], list] = {}
+    for a, b, mask, treaty, legacy, tier in zip(*columns, strict=True):
+        edge = merged.get((a, b))
+        if edge is None:
+            edge = merged[(a, b)] = [0, set(), False, []]
+        edge[0] |= mask
+        edge[1].add(treaty)
+        edge[2] |= legacy == "in_force"
+        edge[3].append(tier if isinstance(tier, str) else None)
+    return {pair: merged[pair] for pair in sorted(merged)}
+
+
+def _table_pairs(merged: dict[tuple[int, int], list]) -> list[dict]:
+    """:func:`_pairs` on the merged directed pairs of :func:`_directed_pairs`."""
+    from foedus.network.snapshot import RANK, best_tier
+
+    pairs: dict[tuple[int, int], dict] = {}
+    for (a, b), (mask, treaty_ids, known, tiers) in merged.items():
+        low, high = min(a, b), max(a, b)
+        edge = pairs.setdefault((low, high), {"a": low, "b": high, "a_to_b": [], "b_to_a": [], "treaties": set(),
+                                              "known": False, "tiers": []})
+        edge["a_to_b" if a == low else "b_to_a"] = [o for i, o in enumerate(RANK) if mask >> i & 1]
+        edge["treaties"].update(treaty_ids)
+        edge["known"] |= known
+        edge["tiers"].append(best_tier(tiers))
+    edges = []
+    for edge in pairs.values():
+        both = set(edge["a_to_b"]) | set(edge["b_to_a"])
+        edges.append({
+            "a": edge["a"], "b": edge["b"], "a_to_b": edge["a_to_b"], "b_to_a": edge["b_to_a"],
+            "strongest": next(o for o in RANK if o in both),
+            "direction": "mutual" if edge["a_to_b"] == edge["b_to_a"] else "one_way",
+            "treaties": sorted(edge["treaties"]),
+            "status": "in_force" if edge["known"] else "unknown_after_coverage",
+            "tier": best_tier(edge["tiers"]),
+        })
+    return edges
