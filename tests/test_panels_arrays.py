@@ -111,3 +111,28 @@ def test_cli_panel_never_imports_pandas(real_db_file, tmp_path):
     frame = pd.read_parquet(out)
     assert summary["rows"] == len(frame) > 100_000 and summary["columns"] == list(frame.columns)
     assert str(frame["atop_defense"].dtype) == "Int8" and frame.attrs["foedus"]["unit"] == "dyad_year"
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("directed", [True, False])
+def test_rows_from_year_ranges_equal_rows_from_keys(real_store, directed):
+    from foedus.panels.dyadyears import dyadyear_columns
+    from foedus.panels.frames import covered_in, frame_keys, frame_kind, pair_keys
+
+    panel = dyadyear_columns(real_store, directed=directed, since=1930, through=1960)
+    kind = frame_kind(panel)
+    assert "runs" in panel.cache
+    codes = np.unique(panel.data["ccode1"])
+    rng = np.random.default_rng(7)
+    count = 3000  # pairs in and out of the panel, years before, inside, across gaps and after its window
+    code1, code2 = rng.choice(codes, count), rng.choice(codes, count)
+    first = rng.integers(1900, 1975, count)
+    last = first + rng.integers(-2, 40, count)
+    starts, ends = pair_keys(code1, code2, first), pair_keys(code1, code2, np.maximum(last, 0))
+    flags = rng.random((count, 3)) < 0.6
+    keys = frame_keys(panel, kind)
+    expected = covered(keys, starts, ends, flags)
+    got = covered_in(panel, kind, starts, ends, flags)
+    assert any(column.any() for column in expected)
+    for want, have in zip(expected, got, strict=True):
+        np.testing.assert_array_equal(have, want)

@@ -33,9 +33,8 @@ from foedus.errors import NotImportedError
 from foedus.panels.frames import (
     Added,
     column,
-    covered,
+    covered_in,
     cow_kind,
-    frame_keys,
     is_directed,
     nullable_int8,
     pair_keys,
@@ -129,7 +128,6 @@ def alliance_added(
     flags = np.column_stack([np.asarray(pairs[o]) > 0 for o in OBLIGATIONS.values()]) if len(code1) else (
         np.zeros((0, len(OBLIGATIONS)), dtype=bool))
     directed = kind.unit == "dyad_year" and is_directed(df, kind, directed)
-    keys = frame_keys(df, kind)
     if kind.unit == "state_year":
         starts, ends = state_keys(code1, first), state_keys(code1, last)
     else:
@@ -138,7 +136,7 @@ def alliance_added(
             starts = np.concatenate([starts, pair_keys(code2, code1, first)])
             ends = np.concatenate([ends, pair_keys(code2, code1, last)])
             flags = np.concatenate([flags, flags])
-    hits = covered(keys, starts, ends, flags)
+    hits = covered_in(df, kind, starts, ends, flags)
     coverage_end = _coverage_end(provenance)
     missing = past_coverage(years, coverage_end)
     masks = np.empty((len(columns), len(years)), dtype=bool)  # one block, a row per column (pandas may write each)

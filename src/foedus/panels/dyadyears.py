@@ -59,20 +59,20 @@ def dyadyear_columns(
     counts = last - first + 1
     offsets = np.cumsum(counts) - counts
     # each range's years: 1 per row after its first, which steps from the previous range's last year; summed
-    # in place (no index array), and the keys (pair * 10_000 + year) are the ranges' pairs plus the years
+    # in place (no index array)
     years = np.ones(int(counts.sum()), dtype=np.int64)
     if len(first):
         years[offsets] = first - np.concatenate([[0], last[:-1]])
     np.cumsum(years, out=years)
-    keys = np.repeat(pair * KEY_BASE, counts)
-    keys += years
     code1, code2 = np.divmod(pair, KEY_BASE)
     code = SYSTEMS[system][0]
     names = (f"{code}1", f"{code}2", "year")
     out = Columns({names[0]: np.repeat(code1, counts), names[1]: np.repeat(code2, counts), "year": years})
     if window[1] < KEY_BASE:  # otherwise the steps refuse the years (frames.frame_keys), as for any frame
-        out.cache[names[:2]] = keys
-        out.cache["runs"] = {"codes": names[:2], "window": window, "code_runs": (code1, code2), "counts": counts}
+        # the ranges the rows were made from: the steps find rows and grid positions from them (frames)
+        out.cache["runs"] = {"codes": names[:2], "window": window, "code_runs": (code1, code2), "counts": counts,
+                             "offsets": offsets, "first_keys": pair * KEY_BASE + first,
+                             "last_keys": pair * KEY_BASE + last}
     source = state_list.source()
     out.attrs[ATTRS_KEY] = {
         **panel_meta("dyad_year", system, state_list, window, directed=bool(directed)),

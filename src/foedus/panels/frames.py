@@ -350,8 +350,10 @@ def _bounds(values: np.ndarray, what: str) -> tuple[int, int]:
 
 
 def _checked(values, what: str) -> np.ndarray:
+    """`values` as int64, which must lie in 0..KEY_BASE-1: one pass (as unsigned, a negative value is huge)."""
     values = np.asarray(values, dtype=np.int64)
-    _bounds(values, what)
+    if len(values) and int(values.view(np.uint64).max()) >= KEY_BASE:
+        raise BadInputError("", f"{what} outside 0..{KEY_BASE - 1} cannot be joined")
     return values
 
 
@@ -521,19 +523,55 @@ def covered(frame_keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, flags:
     column those row ranges are merged into disjoint ones (a few thousand, sorted once) and the column
     is written by one `np.repeat` of alternating False/True runs: no expansion of intervals into years,
     no cumulative sum over the frame, no sort of the frame (unless its keys come unsorted)."""
-    flags = np.asarray(flags, dtype=bool)
-    flags = flags.reshape(len(starts), -1) if flags.size else flags.reshape(len(starts), flags.shape[-1])
-    columns = flags.shape[1]
+    flags = _flags(flags, len(starts))
     n = len(frame_keys)
     if n == 0 or len(starts) == 0:
-        return [np.zeros(n, dtype=bool) for _ in range(columns)]
+        return [np.zeros(n, dtype=bool) for _ in range(flags.shape[1])]
     ordered = n < 2 or bool((frame_keys[1:] >= frame_keys[:-1]).all())
     order = None if ordered else np.argsort(frame_keys, kind="stable")
     keys = frame_keys if ordered else frame_keys[order]
-    low = _search(keys, starts, "left")
-    high = _search(keys, ends, "right")
+    return _paint(n, _search(keys, starts, "left"), _search(keys, ends, "right"), flags, order)
+
+
+def covered_in(df, kind: Kind, starts: np.ndarray, ends: np.ndarray, flags: np.ndarray) -> list[np.ndarray]:
+    """`covered` for the rows of a panel: for a dyad-year panel `build_panel` made, the rows an interval
+    covers come from the few thousand year ranges it was built from (searched instead of every row key)."""
+    runs = getattr(df, "cache", {}).get("runs")
+    if runs is None or runs["codes"] != kind.codes:
+        return covered(frame_keys(df, kind), starts, ends, flags)
+    flags = _flags(flags, len(starts))
+    n = len(df)
+    if n == 0 or len(starts) == 0:
+        return [np.zeros(n, dtype=bool) for _ in range(flags.shape[1])]
+    return _paint(n, _run_rows(runs, starts, 0), _run_rows(runs, ends, 1), flags, None)
+
+
+def _run_rows(runs: dict, needles: np.ndarray, after: int) -> np.ndarray:
+    """The number of panel rows whose key is below each needle (`after` 0), or at most it (`after` 1), from
+    the panel's year ranges: the range a key falls in gives its row; a key between ranges, the next range's
+    first row."""
+    first_keys, last_keys, offsets, counts = runs["first_keys"], runs["last_keys"], runs["offsets"], runs["counts"]
+    needles = np.asarray(needles, dtype=np.int64)
+    at = np.searchsorted(first_keys, needles, side="right") - 1
+    rows = np.zeros(len(needles), dtype=np.int64)
+    found = at >= 0
+    run = at[found]
+    inside = needles[found] <= last_keys[run]
+    rows[found] = np.where(inside, offsets[run] + (needles[found] - first_keys[run]) + after,
+                           offsets[run] + counts[run])
+    return rows
+
+
+def _flags(flags, intervals: int) -> np.ndarray:
+    flags = np.asarray(flags, dtype=bool)
+    return flags.reshape(intervals, -1) if flags.size else flags.reshape(intervals, flags.shape[-1])
+
+
+def _paint(n: int, low: np.ndarray, high: np.ndarray, flags: np.ndarray, order) -> list[np.ndarray]:
+    """Per column, the rows [low, high) of the intervals it flags set True (`order`: the rows' positions when
+    the ranges index the frame sorted)."""
     out = []
-    for j in range(columns):
+    for j in range(flags.shape[1]):
         first, after = _disjoint(low[flags[:, j]], high[flags[:, j]])
         bounds = np.empty(2 * len(first) + 2, dtype=np.int64)
         bounds[0], bounds[-1] = 0, n

@@ -21,8 +21,7 @@ DATASET = "COW NMC"
 SQL = f"""
 SELECT code::BIGINT AS code, year::BIGINT AS year, {", ".join(f"{c}::DOUBLE AS {c}" for c in NMC_COLUMNS)}
 FROM capabilities WHERE code BETWEEN 0 AND 9999
-ORDER BY code, year
-"""
+"""  # no ORDER BY: (code, year) is the table's primary key, so no state-year has two rows
 
 
 def add_nmc(df: pd.DataFrame, con=None) -> pd.DataFrame:
@@ -42,9 +41,8 @@ def nmc_added(df: pd.DataFrame, con=None) -> Added:
     years = column(df, "year")
     size, kept, table_at, frame_at = grid_positions(table["code"], table["year"], df, kind)
     grid = np.full((len(NMC_COLUMNS), size), np.nan)  # NaN: no value for that state-year
-    for i, name in enumerate(NMC_COLUMNS):  # the first of repeated rows wins, as a sorted search would
-        values = np.ma.filled(np.ma.asarray(table[name], dtype=np.float64), np.nan)[kept]
-        grid[i, table_at[::-1]] = values[::-1]
+    for i, name in enumerate(NMC_COLUMNS):
+        grid[i, table_at] = np.ma.filled(np.ma.asarray(table[name], dtype=np.float64), np.nan)[kept]
     # every column one contiguous row of a single block, gathered in place: one allocation for all of them
     block = np.empty((len(columns), len(years)))
     new = {}

@@ -41,7 +41,6 @@ from foedus.panels.frames import (
     column,
     covered,
     cow_kind,
-    frame_keys,
     is_directed,
     nullable_int8,
     pair_keys,
@@ -162,7 +161,8 @@ def register_added(df: pd.DataFrame, con=None, directed: bool | None = None, ato
         register = db.execute("SELECT version, file FROM imports WHERE dataset = 'register'").fetchone()
     flags = np.column_stack([table[o] for o in _OBLIGATIONS]) if len(table["from_ccode"]) else np.zeros((0, 5), bool)
     code1, code2, first, last = (table[c] for c in ("from_ccode", "to_ccode", "first_year", "last_year"))
-    keys = frame_keys(df, kind)[rows]
+    codes = [column(df, c)[rows] for c in kind.codes]  # the keys of the rows past ATOP's coverage only
+    keys = state_keys(codes[0], years[rows]) if kind.unit == "state_year" else pair_keys(*codes, years[rows])
     if kind.unit == "state_year":
         starts, ends = state_keys(code1, first), state_keys(code1, last)
     else:
