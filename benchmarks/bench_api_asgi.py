@@ -7,6 +7,7 @@ one phase with 50 at once), over a built database (``--db``). Paths:
 * http-cached: a repeated URL, answered by the response cache in front of routing;
 * store-cached: a new URL whose answer the store's JSON cache holds (routing, parameters, dependencies run);
 * uncached dyad / obligations: random COW pairs and dates 1816–2026 (the query runs);
+* uncached view: the network view of a random date 1816–2026 (``/api/network/view``);
 * uncached x50: the same mix, 50 requests in flight at once (what the thread pools decide).
 
 Prints, per path, the best of ``--repeat`` runs: CPU ms and wall ms per request, requests per second.
@@ -64,6 +65,8 @@ def workload(kind: str, n: int, rng: random.Random, serial: list[int]) -> list[t
             out.append(("/api/dyad", b"a=USA&b=GBR&on=2000-01-01"))
         elif kind == "store-cached":  # the same answer, a URL never seen (an ignored parameter differs)
             out.append(("/api/dyad", f"a=USA&b=GBR&on=2000-01-01&n={serial[0]}".encode()))
+        elif kind == "uncached view":
+            out.append(("/api/network/view", f"on={random_date(rng)}".encode()))
         elif kind == "uncached dyad" or (kind == "uncached x50" and serial[0] % 2):
             out.append(("/api/dyad", f"a={a}&b={b}&on={random_date(rng)}".encode()))
         else:
@@ -95,6 +98,7 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"src: {args.src or 'this checkout'}; best of {args.repeat}; CPU and wall per request")
         for kind, n, concurrency in (("http-cached", 2000, 1), ("store-cached", 1000, 1),
                                      ("uncached dyad", args.uncached, 1), ("uncached obligations", args.uncached, 1),
+                                     ("uncached view", max(args.uncached // 5, 5), 1),
                                      ("uncached x50", args.uncached * 2, 50)):
             best = (float("inf"), float("inf"))
             for _ in range(args.repeat):

@@ -80,7 +80,7 @@ async def obligations(
     date, counted = day(on), status(status_)
 
     def compute():
-        with store.cursor() as cur:
+        with store.lazy_cursor() as cur:  # no query when the cached table and names answer
             # no `frame=store.directed(date)`: one state's rows come from the interval table's state index,
             # faster than building the whole date's slice (the same answer), and no date frame is cached for it;
             # no partner importance (it orders `ranked()`, which the JSON does not use)
@@ -105,7 +105,7 @@ async def dyad(
     date, counted = day(on), status(status_)
 
     def compute():
-        with store.cursor() as cur:
+        with store.lazy_cursor() as cur:
             # the pair's rows from the interval table's pair index (see obligations above)
             return dyad_answer(cur, a, b, date, types=types_, names=store.names(), status=counted,
                                table=store.intervals()).to_json()

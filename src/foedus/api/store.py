@@ -180,6 +180,24 @@ class Handle:
         return cur
 
 
+class _LazyCursor:
+    """A cursor on `handle`'s file, opened on first use (every attribute is the cursor's)."""
+
+    def __init__(self, handle: Handle):
+        self._handle = handle
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+
+    def __getattr__(self, name: str):
+        if self._cursor is None:
+            self._cursor = self._handle.cursor()
+        return getattr(self._cursor, name)
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
+
+
 _request_handle: contextvars.ContextVar[Handle | None] = contextvars.ContextVar("foedus_store_handle", default=None)
 
 
@@ -308,6 +326,21 @@ class Store:
             _request_handle.reset(token)
             if handle is not None:
                 self.release(handle)
+
+    @contextmanager
+    def lazy_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """:meth:`cursor`, opened only when the block first uses it: an answer made from the cached interval table
+        and names (dyad, obligations) needs no query, and opening a cursor on the attached file costs a statement."""
+        handle = _request_handle.get()
+        if handle is None:
+            with self.cursor() as cur:
+                yield cur
+            return
+        lazy = _LazyCursor(handle)
+        try:
+            yield lazy  # type: ignore[misc]
+        finally:
+            lazy.close()
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:

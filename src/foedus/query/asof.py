@@ -272,9 +272,7 @@ def _rows(con, day: dt.date, status: str, frame, pair=None, state=None, table=No
         if not _in_memory(key) and stored_table(con, key):
             return stored_rows(con, day, status, pair=pair, state=state)
     if frame is None:
-        from foedus.query import intervals
-
-        iv = table if table is not None else intervals.build(con)
+        iv = _table(con, table)
         found = iv.pair_rows(pair[0], pair[1], day, status) if pair is not None else iv.state_rows(state, day, status)
         return iv.plain_rows(found, day)
     from foedus.query import commitments
@@ -286,8 +284,25 @@ def _rows(con, day: dt.date, status: str, frame, pair=None, state=None, table=No
     return found.to_dict("records")
 
 
+def _table(con, table=None):
+    from foedus.query import intervals
+
+    return table if table is not None else intervals.build(con)
+
+
 def _records(rows: list[dict], wanted: tuple[str, ...], names) -> list[dict]:
     return [in_contract_order(commitment_record(row, names)) for row in rows if has_types(row, wanted)]
+
+
+def _commitments(con, day: dt.date, status: str, frame, wanted: tuple[str, ...], names, pair=None, state=None,
+                 table=None) -> list[dict]:
+    """The records of the slice (:func:`_rows`); from the in-memory interval table, its kept records
+    (:meth:`foedus.query.intervals.Intervals.records`: the same records, each made once)."""
+    if frame is None and (table is not None or _pandas_loaded()):
+        iv = _table(con, table)
+        found = iv.pair_rows(pair[0], pair[1], day, status) if pair is not None else iv.state_rows(state, day, status)
+        return iv.records(found, day, wanted, names)
+    return _records(_rows(con, day, status, frame, pair=pair, state=state, table=table), wanted, names)
 
 
 def _warning(con, day: dt.date, table=None) -> dict:
@@ -310,9 +325,9 @@ def obligations_payload(con, state: str | int, on: str | dt.date | None = None, 
     code = state_code(names, state, "state", day, notes)
     wanted = parse_obligation_types(types)
     status = check_status(status)
-    rows = _rows(con, day, status, frame, state=code, table=table)
+    found = _commitments(con, day, status, frame, wanted, names, state=code, table=table)
     payload = {"on": day.isoformat(), "state": code, "status": status, **_warning(con, day, table),
-               "commitments": _records(rows, wanted, names)}
+               "commitments": found}
     return Plain(payload, notes)
 
 
@@ -331,7 +346,7 @@ def dyad_payload(con, a: str | int, b: str | int, on: str | dt.date | None = Non
                             fix="name two different states")
     wanted = parse_obligation_types(types)
     status = check_status(status)
-    rows = _rows(con, day, status, frame, pair=(code_a, code_b), table=table)
+    found = _commitments(con, day, status, frame, wanted, names, pair=(code_a, code_b), table=table)
     payload = {"on": day.isoformat(), "a": code_a, "b": code_b, "status": status, **_warning(con, day, table),
-               "commitments": _records(rows, wanted, names)}
+               "commitments": found}
     return Plain(payload, notes)

@@ -484,6 +484,7 @@ class Intervals:
         self.fingerprint = fingerprint
         self.stored = stored  # read from the store file's tables (not computed in this process)
         self._plain: _Plain | None = None
+        self._records: tuple[object, dict] | None = None  # (names, position -> (record, obligation types))
 
     @property
     def table(self) -> pd.DataFrame:
@@ -544,6 +545,41 @@ class Intervals:
         treaty = self.plain.column("treaty_id")[rows]
         return rows[np.array(sorted(range(len(rows)), key=lambda i: (partner[i], a[i], treaty[i])), dtype=np.int64)]
 
+    def records(self, rows: np.ndarray, day: dt.date, wanted: tuple[str, ...], names=None) -> list[dict]:
+        """The JSON records (:func:`foedus.query.rows.commitment_record`, keys in contract order) of the rows at
+        positions `rows` that carry one of the obligation types `wanted`, with the register status notes in force
+        on `day`: the records the rows of :meth:`plain_rows` give. A row's record is made once for a `names` and
+        kept (at most :data:`_RECORDS_KEPT`; the notes of the day are added to a copy); the nested values are
+        shared, so callers must not modify them."""
+        from foedus.query.rows import commitment_record, in_contract_order, missing
+
+        slot = self._records
+        if slot is None or slot[0] is not names:
+            slot = self._records = (names, {})
+        kept = slot[1]
+        positions = rows.tolist()
+        entries = [kept.get(p) for p in positions]
+        todo = [i for i, entry in enumerate(entries) if entry is None]
+        if todo:
+            if len(kept) + len(todo) > _RECORDS_KEPT:
+                kept.clear()
+            made = self.plain.rows(np.array([positions[i] for i in todo], dtype=np.int64))
+            for i, row in zip(todo, made, strict=True):
+                row["status_notes"] = None  # the day's notes are added below
+                present = frozenset(t for t in OBLIGATIONS if not missing(row[t]) and bool(row[t]))
+                entries[i] = kept[positions[i]] = (in_contract_order(commitment_record(row, names)), present)
+        every = set(wanted) == set(OBLIGATIONS)
+        live = self.notes.live(_days(day)) if self.notes.size else []
+        out = []
+        for record, present in entries:
+            if not every and not any(t in present for t in wanted):
+                continue
+            text = self.notes.text_for(live, record["treaty_id"], record["from_ccode"], record["to_ccode"]) \
+                if live else None
+            out.append({**record, "status_notes": text.split(" | ")} if isinstance(text, str) and text
+                       else dict(record))
+        return out
+
     def plain_rows(self, rows: np.ndarray, day: dt.date) -> list[dict]:
         """The rows at positions `rows` as dicts of Python values (the DuckDB reader's form), with the register
         status notes in force on `day` (the same values :func:`slice_on` gives, one dict per row)."""
@@ -561,6 +597,8 @@ def _to_pandas(arrow) -> pd.DataFrame:
 
 
 _NONE = np.array([], dtype=np.int64)
+_RECORDS_KEPT = 20_000
+"""JSON records kept per interval table (about 1.5 kB each): past it the kept ones are dropped and made again."""
 
 
 def _to_arrow(frame: pd.DataFrame):
