@@ -42,7 +42,12 @@ def spell_pairs(spells: dict[str, np.ndarray], directed: bool) -> tuple[np.ndarr
     a, b = np.nonzero(keep)
     code1, code2 = code[a], code[b]
     first_year, last_year = day_years(first[a, b]), day_years(last[a, b])
-    order = np.lexsort((first_year, code2, code1))
+    # one int64 key sorts like (code1, code2, first year): codes and years lie below 10_000 (else the keys
+    # checked later refuse them), and a stable sort of it is faster than a three-key lexsort
+    if len(a) and max(int(code.max()), int(last_year.max())) < KEY_BASE and int(code.min()) >= 0:
+        order = np.argsort((code1 * KEY_BASE + code2) * KEY_BASE + first_year, kind="stable")
+    else:
+        order = np.lexsort((first_year, code2, code1))
     return code1[order], code2[order], first_year[order], last_year[order]
 
 
