@@ -123,6 +123,37 @@ def _in_process(case: str, db: str, repeat: int) -> dict:
             "warm_cpu": statistics.median(cpus), "peak": peak, "shape": shape}
 
 
+CLI_PHASES = """
+import resource, sys, time
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+marks = [("start", cpu(), time.perf_counter())]
+import foedus.cli, foedus.cli.panel
+from foedus.cli.common import store
+from foedus.panels.plan import build_panel, panel_request
+import duckdb, numpy, pyarrow.parquet
+marks.append(("imports", cpu(), time.perf_counter()))
+with store({db!r}) as con:
+    marks.append(("open the store", cpu(), time.perf_counter()))
+    result = build_panel(panel_request("dyad-years", through={t}, add="atop,nmc,majors"), con=con)
+    marks.append(("build (first call)", cpu(), time.perf_counter()))
+    result.write({out!r})
+    marks.append(("write Parquet", cpu(), time.perf_counter()))
+print("; ".join(f"{{name}} {{c - pc:.3f}} s CPU ({{w - pw:.3f}} wall)"
+                for (name, c, w), (_, pc, pw) in zip(marks[1:], marks[:-1], strict=True))
+      + f"; pandas imported: {{'pandas' in sys.modules}}")
+"""
+
+
+def _cli_phases(db: str, cache: str, out_dir: str) -> str:
+    """Where the CLI case's time goes, in a fresh process (after the interpreter's own start)."""
+    code = CLI_PHASES.format(db=db, t=THROUGH, out=os.path.join(out_dir, "phases.parquet"))
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                          env=_child_env(cache))
+    return done.stdout.strip().splitlines()[-1]
+
+
 def _whole(case: str, db: str, cache: str, out_dir: str) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of a fresh process doing the whole case."""
     if case == "cli":
@@ -256,7 +287,7 @@ def main() -> None:
                   f"{_s(measured['whole_cpu']):>6} {peak:>9} | {_s(ref['warm']):>7} "
                   f"{_s(ref['first']):>6} {_s(ref['whole']):>8} | {_ratio(ref['warm'], measured['warm']):>6} "
                   f"{_ratio(ref['first'], measured['first']):>6} {_ratio(ref['whole'], measured['whole']):>7}")
-        print()
+        print(f"\nthe CLI case, phase by phase: {_cli_phases(db, cache, tmp)}\n")
         for line in _verdicts(results):
             print(line)
         load = os.getloadavg()[0]
