@@ -20,7 +20,9 @@ Caches (all bounded):
 * the directed commitments of a date (:func:`foedus.query.directed_commitments`), so the dyad,
   obligations and network endpoints for one date share one query;
 * :class:`foedus.scenario.ScenarioContext` per date;
-* :class:`foedus.naming.StateNames`, built once.
+* :class:`foedus.naming.StateNames`, built once;
+* the interval table of the file (:meth:`Store.intervals`), which the dyad, obligations and network-view endpoints
+  answer from directly (no fingerprint or check-date query per request; its kept JSON records live with it).
 
 Computing a missing entry is single-flight: concurrent requests for the same key wait for the
 first one instead of computing it again.
