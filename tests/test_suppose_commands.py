@@ -3,33 +3,7 @@ sscore, the plots and the one-date sweep answer in the supposed world, and the s
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
-
-from typer.testing import CliRunner
-
-from foedus.cli import app as cli_app
-
-runner = CliRunner()
-
-JOIN = "PRK joins CSTO from 2025-01-01"
-PACT = "defense RUS CHN from 2026-01-01"
-LEAVE = "ARM leaves CSTO 2026-01-01"
-
-
-def run(db: str, *args: str):
-    return runner.invoke(cli_app, [*args, "--db", db])
-
-
-def run_json(db: str, *args: str):
-    result = run(db, *args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-def digest(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+from tests.test_suppose import JOIN, LEAVE, PACT, digest, run, run_json
 
 
 def test_treaty_shows_a_supposed_accession_as_hypothetical(real_db_file):

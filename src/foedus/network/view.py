@@ -150,18 +150,10 @@ def network(con, on: str | dt.date | None = None, types=None, per_treaty: bool =
     return answer, graph
 
 
-def _pairs(graph) -> list[dict]:
+def _edges(pairs: dict) -> list[dict]:
+    """The view's undirected edges from the pairs both builders collect (one place for the edge's JSON)."""
     from foedus.network.snapshot import RANK, best_tier
 
-    pairs: dict[tuple[int, int], dict] = {}
-    for a, b, data in graph.edges(data=True):
-        low, high = min(a, b), max(a, b)
-        edge = pairs.setdefault((low, high), {"a": low, "b": high, "a_to_b": [], "b_to_a": [], "treaties": set(),
-                                              "known": False, "tiers": []})
-        edge["a_to_b" if a == low else "b_to_a"] = list(data["obligations"])
-        edge["treaties"].update(data["treaties"])
-        edge["known"] |= data["status"] == "in_force"
-        edge["tiers"].append(data.get("tier"))
     edges = []
     for edge in pairs.values():
         both = set(edge["a_to_b"]) | set(edge["b_to_a"])
@@ -174,6 +166,19 @@ def _pairs(graph) -> list[dict]:
             "tier": best_tier(edge["tiers"]),
         })
     return edges
+
+
+def _pairs(graph) -> list[dict]:
+    pairs: dict[tuple[int, int], dict] = {}
+    for a, b, data in graph.edges(data=True):
+        low, high = min(a, b), max(a, b)
+        edge = pairs.setdefault((low, high), {"a": low, "b": high, "a_to_b": [], "b_to_a": [], "treaties": set(),
+                                              "known": False, "tiers": []})
+        edge["a_to_b" if a == low else "b_to_a"] = list(data["obligations"])
+        edge["treaties"].update(data["treaties"])
+        edge["known"] |= data["status"] == "in_force"
+        edge["tiers"].append(data.get("tier"))
+    return _edges(pairs)
 
 
 def network_view(con, on: str | dt.date | None = None, types=None, frame=None,
@@ -282,15 +287,4 @@ def _table_pairs(merged: dict[tuple[int, int], list]) -> list[dict]:
         edge["treaties"].update(treaty_ids)
         edge["known"] |= known
         edge["tiers"].append(best_tier(tiers))
-    edges = []
-    for edge in pairs.values():
-        both = set(edge["a_to_b"]) | set(edge["b_to_a"])
-        edges.append({
-            "a": edge["a"], "b": edge["b"], "a_to_b": edge["a_to_b"], "b_to_a": edge["b_to_a"],
-            "strongest": next(o for o in RANK if o in both),
-            "direction": "mutual" if edge["a_to_b"] == edge["b_to_a"] else "one_way",
-            "treaties": sorted(edge["treaties"]),
-            "status": "in_force" if edge["known"] else "unknown_after_coverage",
-            "tier": best_tier(edge["tiers"]),
-        })
-    return edges
+    return _edges(pairs)

@@ -1,19 +1,6 @@
-"""The history of a relationship: every commitment between A and B from any source, as periods.
-
-Built on the same merge as the as-of query (`foedus.query.commitments.BASE`): dataset rows,
-register treaties and register accessions, with register terminations ending dataset rows.
-Each direction (A→B, B→A) gets
-
-- one period per treaty (phase) spell, with the obligations the first state owes the second,
-  articles (register), source, and how it ends: a dataset date, a register termination
-  (`ended_by`), still in force (`end` null; register treaty or `confirmed_by` a register entry),
-  or unknown after the dataset's coverage (`status = "unknown_after_coverage"`);
-- a `none` period for every stretch with no commitment at all in that direction;
-- `change`: the combined obligations in that direction just before and from the period's start.
-
-A period is `uncertain` when the register records competing readings for its treaty; a `none`
-period after an uncertain end inherits it, with the readings.
-"""
+"""The history of a relationship as a typed answer: every commitment between A and B from any source, as
+periods. The rules (the merge, periods per spell, `none` stretches, `change`, uncertainty) are in
+:mod:`foedus.query.periods`."""
 
 from __future__ import annotations
 
