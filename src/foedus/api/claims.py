@@ -1,9 +1,9 @@
 """Claim checks and the forecast ledger over HTTP: ``POST /api/check`` and ``GET /api/forecasts``.
 
 ``POST /api/check`` takes ``{"text": ..., "format": "text"|"markdown"|"html" (optional), "on": "YYYY-MM-DD"
-(optional)}`` and answers the ``foedus check --json`` contract (:func:`foedus.claims.report.to_json`) plus
-``"text"``, the plain text the claims' offsets point into. The body is bounded (:data:`MAX_BODY`, 64 KiB):
-a longer one is refused with HTTP 413 before it is parsed.
+(optional)}`` and answers :class:`foedus.claims.report.CheckAnswer`: the ``foedus check --json`` claims plus
+``"text"`` (the plain text the claims' offsets point into), ``"on"`` and ``"counts"`` per verdict. The body
+is bounded (:data:`MAX_BODY`, 64 KiB): a longer one is refused with HTTP 413 before it is parsed.
 
 ``GET /api/forecasts`` is read-only: the ledger beside the database (``<db>.forecasts.json``, or
 ``FOEDUS_FORECASTS``; see :mod:`foedus.forecast.ledger`) in its exchange format and the scores
@@ -67,10 +67,9 @@ def _extractor(store: Store, con):
     return found
 
 
-def check_payload(store: Store, request: CheckRequest) -> dict:
-    from foedus.claims.evaluate import Checker
-    from foedus.claims.extract import detect_format, extract, plain_text
-    from foedus.claims.report import to_json
+def check_payload(store: Store, request: CheckRequest):
+    """:func:`foedus.claims.evaluate.check_article`, with the extractor kept between requests."""
+    from foedus.claims.evaluate import check_article
     from foedus.dates import parse_date
 
     if request.format is not None and request.format not in FORMATS:
@@ -78,16 +77,9 @@ def check_payload(store: Store, request: CheckRequest) -> dict:
     if not request.text.strip():
         raise BadInputError("text", "the text is empty", fix="paste an article or a paragraph")
     today: dt.date | None = parse_date(request.on, "on") if request.on else None
-    with store.cursor() as con:  # foedus.claims.evaluate.check_text, with the extractor kept between requests
+    with store.cursor() as con:
         gazetteer, nlp = _extractor(store, con)
-        plain = plain_text(request.text, request.format or detect_format(request.text))
-        checker = Checker(con, today)
-        judged = [checker.judge(claim) for claim in extract(plain, gazetteer, nlp)]
-    answer = to_json(judged)
-    counts: dict[str, int] = {}
-    for claim in answer["claims"]:
-        counts[claim["verdict"]] = counts.get(claim["verdict"], 0) + 1
-    return {"text": plain, "on": (today or parse_date(None, "on")).isoformat(), "counts": counts, **answer}
+        return check_article(con, request.text, request.format, today, gazetteer, nlp)
 
 
 async def _bounded_body(request: Request) -> bytes | None:
@@ -126,26 +118,13 @@ async def check(request: Request, store: Store = Depends(get_store)) -> JSONResp
         field = ".".join(str(p) for p in first.get("loc", ())) or "body"
         raise BadInputError(field, first.get("msg", "invalid"), fix='send {"text": "...", "format"?, "on"?}') from None
     answer = await run_in_threadpool(check_payload, store, body)
-    return JSONResponse(answer)
+    return JSONResponse(answer.to_json())
 
 
-def forecasts_payload(store: Store) -> dict:
-    from foedus.forecast.ledger import Ledger, ledger_path, score, to_exchange
+def forecasts_payload(store: Store):
+    from foedus.forecast.ledger import ledger_view
 
-    if store.path == ":memory:" and not _env_ledger():
-        forecasts = []
-        where = None
-    else:
-        path = ledger_path(store.path)
-        forecasts = Ledger(path).load()
-        where = path.name
-    return {"ledger": where, **to_exchange(forecasts), "score": score(forecasts)}
-
-
-def _env_ledger() -> bool:
-    import os
-
-    return bool(os.environ.get("FOEDUS_FORECASTS"))
+    return ledger_view(store.path)
 
 
 @router.get("/forecasts", responses=models.ERRORS)
@@ -153,4 +132,4 @@ async def forecasts(store: Store = Depends(get_store)) -> JSONResponse:
     """The forecast ledger (read-only): every forecast in the exchange format, and the scores — Brier and log
     per author over the resolved ones and the calibration table (`foedus forecast list --json` and
     `foedus forecast score --json`). The ledger's file name only, never its path."""
-    return JSONResponse(await run_in_threadpool(forecasts_payload, store))
+    return JSONResponse((await run_in_threadpool(forecasts_payload, store)).to_json())

@@ -448,11 +448,24 @@ def _accepts_names() -> bool:
     return "names" in inspect.signature(memberships_answer).parameters
 
 
-def check_text(con, text: str, fmt: str = "text", today: dt.date | None = None, gazetteer=None) -> tuple[str, list]:
-    """Extract and judge every claim in `text`: (the plain text the offsets point into, [Judged, ...])."""
+def check_text(con, text: str, fmt: str = "text", today: dt.date | None = None, gazetteer=None,
+               nlp=None) -> tuple[str, list]:
+    """Extract and judge every claim in `text`: (the plain text the offsets point into, [Judged, ...]).
+    `gazetteer` and `nlp` (:func:`foedus.claims.extract.build_pipeline`) may be kept between calls."""
     from foedus.claims.extract import Gazetteer, extract, plain_text
 
     plain = plain_text(text, fmt)
     gazetteer = gazetteer or Gazetteer.from_store(con)
     checker = Checker(con, today)
-    return plain, [checker.judge(c) for c in extract(plain, gazetteer)]
+    return plain, [checker.judge(c) for c in extract(plain, gazetteer, nlp)]
+
+
+def check_article(con, text: str, fmt: str | None = None, today: dt.date | None = None, gazetteer=None, nlp=None):
+    """:func:`check_text` as the typed ``POST /api/check`` answer (:class:`foedus.claims.report.CheckAnswer`):
+    the plain text, 'now' (`today`, default the current date), the counts per verdict and the claims."""
+    from foedus.claims.extract import detect_format
+    from foedus.claims.report import check_answer
+    from foedus.dates import today as current_date
+
+    plain, judged = check_text(con, text, fmt or detect_format(text), today, gazetteer, nlp)
+    return check_answer(plain, (today or current_date()).isoformat(), judged)

@@ -4,13 +4,61 @@ from __future__ import annotations
 
 import html
 
+from foedus.results import Record, Result
+
 COLOURS = {"supported": "#2e7d32", "contradicted": "#c62828", "overstated": "#ef6c00", "disputed": "#6a1b9a",
            "unverifiable": "#616161"}
 
 
+class JudgedClaim(Record):
+    """One claim as judged: its span in the plain text, its kind, the verdict, why, and the evidence."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    verdict: str
+    explanation: str
+    evidence: list[dict]
+
+
+class ClaimsReport(Result):
+    """``foedus check --json``: ``{"claims": [...]}``."""
+
+    claims: list[JudgedClaim]
+
+
+class CheckAnswer(Result):
+    """``POST /api/check``: the plain text the claims' offsets point into, the date taken as 'now', the
+    number of claims per verdict (in order of first appearance), and the claims."""
+
+    text: str
+    on: str
+    counts: dict[str, int]
+    claims: list[JudgedClaim]
+
+
+def judged_claims(judged) -> list[JudgedClaim]:
+    return [JudgedClaim(**j.to_json()) for j in judged]
+
+
+def report(judged) -> ClaimsReport:
+    """The typed ``foedus check --json`` answer of judged claims."""
+    return ClaimsReport(claims=judged_claims(judged))
+
+
 def to_json(judged) -> dict:
     """``{"claims": [{"text", "start", "end", "kind", "verdict", "explanation", "evidence": [...]}, ...]}``"""
-    return {"claims": [j.to_json() for j in judged]}
+    return report(judged).to_json()
+
+
+def check_answer(plain: str, on: str, judged) -> CheckAnswer:
+    """The typed ``POST /api/check`` answer: :func:`to_json`'s claims with the text, the date and the counts."""
+    claims = judged_claims(judged)
+    counts: dict[str, int] = {}
+    for claim in claims:
+        counts[claim.verdict] = counts.get(claim.verdict, 0) + 1
+    return CheckAnswer(text=plain, on=on, counts=counts, claims=claims)
 
 
 def table(judged, title: str = "Claims"):

@@ -72,47 +72,13 @@ def list_(as_json: bool = JsonOption, db: str = DbOption, ledger: str = LedgerOp
     console.print(table)
 
 
-def _resolve_by_hand(db, ledger, forecast_id: str, outcome: str, source: str, day) -> list[dict]:
-    """Record a cited manual resolution of one forecast."""
-    if outcome not in ("yes", "no"):
-        raise BadInputError("--outcome", "a manual resolution needs --outcome yes or no")
-    if not source:
-        raise BadInputError("--source", "a manual resolution must cite its source", fix="--source URL")
-    with _ledger(db, ledger).editing() as forecasts:
-        found = [f for f in forecasts if f.id == forecast_id]
-        if not found:
-            raise BadInputError("--id", f"no forecast {forecast_id} in the ledger", fix="see foedus forecast list")
-        f = found[0]
-        f.resolution, f.resolved_time, f.resolution_source = outcome, day.isoformat(), "manual"
-        f.resolution_evidence = [{"query": "manual", "answer": outcome, "sources": [source]}]
-    return [{"id": f.id, "resolution": outcome, "explanation": "resolved by hand", "source": source}]
-
-
-def _resolve_from_record(db, ledger, day) -> list[dict]:
-    """Settle every open forecast whose rule the knowledge base decides on `day`; the rest stay open."""
-    from foedus.forecast.ledger import decide
-
-    results = []
-    with store(db) as con, _ledger(db, ledger).editing() as forecasts:
-        for f in forecasts:
-            if f.resolution in ("yes", "no"):
-                continue
-            outcome, evidence, why = decide(con, f.resolution_criteria, f.created_time, day)
-            if outcome:
-                f.resolution, f.resolved_time, f.resolution_source = outcome, day.isoformat(), "knowledge base"
-                f.resolution_evidence = evidence
-            results.append({"id": f.id, "rule": f.resolution_criteria, "resolution": outcome,
-                            "explanation": why, "evidence": evidence})
-    return results
-
-
-def _print_resolutions(day, results: list[dict]) -> None:
-    table = Table(title=f"Resolution on {day}")
+def _print_resolutions(answer) -> None:
+    table = Table(title=f"Resolution on {answer.on}")
     for column in ("id", "rule", "resolution", "why", "evidence"):
         table.add_column(column, overflow="fold")
-    for r in results:
-        table.add_row(r["id"], r.get("rule", ""), r["resolution"] or "open", r["explanation"],
-                      "; ".join(f"{e['query']}: {e['answer']}" for e in r.get("evidence", [])))
+    for r in answer.results:
+        table.add_row(r.id, getattr(r, "rule", ""), r.resolution or "open", r.explanation,
+                      "; ".join(f"{e.query}: {e.answer}" for e in getattr(r, "evidence", [])))
     console.print(table)
 
 
@@ -129,16 +95,18 @@ def resolve(
     """Settle every open forecast whose rule the knowledge base decides (with the evidence); leave the rest
     open. With --id, record a cited manual resolution instead."""
     from foedus.dates import parse_date, today
+    from foedus.forecast.ledger import resolve_by_hand, resolve_from_record
 
     day = parse_date(on, "--on") if on else today()
     if forecast_id:
-        results = _resolve_by_hand(db, ledger, forecast_id, outcome, source, day)
+        answer = resolve_by_hand(_ledger(db, ledger), forecast_id, outcome, source, day)
     else:
-        results = _resolve_from_record(db, ledger, day)
+        with store(db) as con:
+            answer = resolve_from_record(con, _ledger(db, ledger), day)
     if as_json:
-        print_json({"on": day.isoformat(), "results": results})
+        print_json(answer.to_json())
     else:
-        _print_resolutions(day, results)
+        _print_resolutions(answer)
 
 
 @app.command("score")
@@ -192,7 +160,7 @@ def export(out: str = typer.Option(None, "--out", help="Write to this file (defa
 def import_(file: str = typer.Argument(..., help="A forecasts JSON file in the exchange format."),
             as_json: bool = JsonOption, db: str = DbOption, ledger: str = LedgerOption) -> None:
     """Add the forecasts of a file (ids already in the ledger are skipped)."""
-    from foedus.forecast.ledger import Forecast, from_exchange
+    from foedus.forecast.ledger import import_forecasts
 
     path = Path(file)
     if not path.is_file():
@@ -201,13 +169,8 @@ def import_(file: str = typer.Argument(..., help="A forecasts JSON file in the e
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadInputError("FILE", f"{file} is not JSON ({exc})") from None
-    rows = [Forecast(**r) for r in from_exchange(payload, file)]
-    with _ledger(db, ledger).editing() as forecasts:
-        have = {f.id for f in forecasts}
-        new = [r for r in rows if r.id not in have]
-        forecasts.extend(new)
-    summary = {"imported": len(new), "skipped": len(rows) - len(new)}
+    summary = import_forecasts(_ledger(db, ledger), payload, file)
     if as_json:
-        print_json(summary)
+        print_json(summary.to_json())
     else:
-        console.print(f"imported {summary['imported']}, skipped {summary['skipped']} already present", highlight=False)
+        console.print(f"imported {summary.imported}, skipped {summary.skipped} already present", highlight=False)

@@ -50,6 +50,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from foedus.errors import BadInputError
+from foedus.results import Record, Result
 
 FORMAT = "foedus-forecasts/1"
 OUTCOMES = ("yes", "no")
@@ -220,6 +221,78 @@ def decide(con, rule: str, made: str, today: dt.date) -> tuple[str | None, list[
     return None, evidence, f"open: the deadline {deadline} is after what the record covers ({known_to})"
 
 
+# ------------------------------------------------------------------------------------------------ resolution
+
+
+class Evidence(Record):
+    """One piece of a resolution's evidence: the foedus query, its answer, the sources behind it."""
+
+    query: str
+    answer: str
+    sources: list[str | None]
+
+
+class ManualResolution(Result):
+    """A forecast resolved by hand, with the citation given."""
+
+    id: str
+    resolution: str
+    explanation: str
+    source: str
+
+
+class RecordResolution(Result):
+    """An open forecast checked against the record: decided (``yes``/``no``) or still open (``None``)."""
+
+    id: str
+    rule: str
+    resolution: str | None
+    explanation: str
+    evidence: list[Evidence]
+
+
+class Resolutions(Result):
+    """``foedus forecast resolve --json``: the date resolved on and one row per forecast touched."""
+
+    on: str
+    results: list[ManualResolution | RecordResolution]
+
+
+def resolve_by_hand(ledger: Ledger, forecast_id: str, outcome: str | None, source: str | None,
+                    day: dt.date) -> Resolutions:
+    """Record a cited manual resolution of one forecast in `ledger`."""
+    if outcome not in OUTCOMES:
+        raise BadInputError("--outcome", "a manual resolution needs --outcome yes or no")
+    if not source:
+        raise BadInputError("--source", "a manual resolution must cite its source", fix="--source URL")
+    with ledger.editing() as forecasts:
+        found = [f for f in forecasts if f.id == forecast_id]
+        if not found:
+            raise BadInputError("--id", f"no forecast {forecast_id} in the ledger", fix="see foedus forecast list")
+        f = found[0]
+        f.resolution, f.resolved_time, f.resolution_source = outcome, day.isoformat(), "manual"
+        f.resolution_evidence = [Evidence(query="manual", answer=outcome, sources=[source]).model_dump()]
+    return Resolutions(on=day.isoformat(), results=[
+        ManualResolution(id=f.id, resolution=outcome, explanation="resolved by hand", source=source)])
+
+
+def resolve_from_record(con, ledger: Ledger, day: dt.date) -> Resolutions:
+    """Settle every open forecast in `ledger` whose rule the knowledge base decides on `day`; the rest stay
+    open (each is still reported, with why)."""
+    results = []
+    with ledger.editing() as forecasts:
+        for f in forecasts:
+            if f.resolution in OUTCOMES:
+                continue
+            outcome, evidence, why = decide(con, f.resolution_criteria, f.created_time, day)
+            if outcome:
+                f.resolution, f.resolved_time, f.resolution_source = outcome, day.isoformat(), "knowledge base"
+                f.resolution_evidence = evidence
+            results.append(RecordResolution(id=f.id, rule=f.resolution_criteria, resolution=outcome,
+                                            explanation=why, evidence=[Evidence(**e) for e in evidence]))
+    return Resolutions(on=day.isoformat(), results=results)
+
+
 # ------------------------------------------------------------------------------------------------ storage
 
 
@@ -302,6 +375,44 @@ def from_exchange(payload, where: str = "the file") -> list[dict]:
         f.resolution_evidence = list(row.get("resolution_evidence") or [])
         rows.append(asdict(f))
     return rows
+
+
+class ImportSummary(Result):
+    """``foedus forecast import --json``: how many forecasts were added, how many were already there."""
+
+    imported: int
+    skipped: int
+
+
+def import_forecasts(ledger: Ledger, payload, where: str = "the file") -> ImportSummary:
+    """Add the forecasts of an exchange document to `ledger`; ids already in it are skipped."""
+    rows = [Forecast(**r) for r in from_exchange(payload, where)]
+    with ledger.editing() as forecasts:
+        have = {f.id for f in forecasts}
+        new = [r for r in rows if r.id not in have]
+        forecasts.extend(new)
+    return ImportSummary(imported=len(new), skipped=len(rows) - len(new))
+
+
+class LedgerView(Result):
+    """``GET /api/forecasts``: the ledger's file name (never its path; ``None`` without one), the exchange
+    document's keys (``format``, ``forecasts``) and :func:`score`."""
+
+    ledger: str | None
+    format: str
+    forecasts: list[dict]
+    score: dict
+
+
+def ledger_view(db: str) -> LedgerView:
+    """The read-only view of the ledger beside database `db` (or ``FOEDUS_FORECASTS``): an in-memory database
+    without ``FOEDUS_FORECASTS`` has no ledger, so the view is empty. Never resolves or writes."""
+    if db == ":memory:" and not os.environ.get("FOEDUS_FORECASTS"):
+        forecasts, where = [], None
+    else:
+        path = ledger_path(db)
+        forecasts, where = Ledger(path).load(), path.name
+    return LedgerView(ledger=where, **to_exchange(forecasts), score=score(forecasts))
 
 
 # ------------------------------------------------------------------------------------------------ scores
