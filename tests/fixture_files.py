@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from foedus.ingest.atop import ALLIANCE_COLUMNS, MEMBER_COLUMNS
 
 COW = """stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version
@@ -58,3 +60,21 @@ def write_dataset_dir(directory: Path, members: list[dict] | None = None) -> Pat
     (directory / "atop4_01m.csv").write_text(member_rows(members))
     (directory / "atop4_01a.csv").write_text(alliance_rows([TREATY]))
     return directory
+
+
+def stored_copy(real_store, directory: Path) -> Path:
+    """`real_store` written to `directory/foedus.duckdb` with the interval table stored in it, as
+    `foedus data import` leaves a database file (for tests of the stored table and of its readers)."""
+    from foedus.query import intervals
+
+    path = directory / "foedus.duckdb"
+    real_store.execute(f"ATTACH '{path}' AS stored_copy")
+    try:
+        real_store.execute("COPY FROM DATABASE memory TO stored_copy")
+    finally:
+        real_store.execute("DETACH stored_copy")
+    con = duckdb.connect(str(path))
+    intervals.materialise(con)
+    con.close()
+    intervals.clear_cache()
+    return path

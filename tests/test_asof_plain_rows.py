@@ -20,6 +20,7 @@ from foedus.network import view
 from foedus.query import asof, commitments, intervals
 from foedus.query.answers import dyad_answer, obligations_answer
 from foedus.store.schema import OBLIGATIONS
+from tests.fixture_files import stored_copy
 
 TODAY = "2026-06-01"
 STATUSES = ("presumed", "any", "confirmed")
@@ -37,17 +38,7 @@ def _day(rng: random.Random) -> dt.date:
 
 @pytest.fixture(scope="module")
 def stored_file(real_store, tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("plain") / "foedus.duckdb"
-    real_store.execute(f"ATTACH '{path}' AS plain_copy")
-    try:
-        real_store.execute("COPY FROM DATABASE memory TO plain_copy")
-    finally:
-        real_store.execute("DETACH plain_copy")
-    con = duckdb.connect(str(path))
-    intervals.materialise(con)
-    con.close()
-    intervals.clear_cache()
-    return str(path)
+    return str(stored_copy(real_store, tmp_path_factory.mktemp("plain")))
 
 
 @pytest.fixture(params=["computed", "stored"])

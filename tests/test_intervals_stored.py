@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from foedus.query import commitments, intervals
+from tests.fixture_files import stored_copy
 
 pytestmark = pytest.mark.realdata
 
@@ -19,16 +20,7 @@ PAIRS = [(2, 200), (365, 731), (710, 731), (2, 740), (220, 255)]
 
 @pytest.fixture(scope="module")
 def stored_file(real_store, tmp_path_factory):
-    path = tmp_path_factory.mktemp("stored") / "foedus.duckdb"
-    real_store.execute(f"ATTACH '{path}' AS stored_copy")
-    try:
-        real_store.execute("COPY FROM DATABASE memory TO stored_copy")
-    finally:
-        real_store.execute("DETACH stored_copy")
-    con = duckdb.connect(str(path))
-    intervals.materialise(con)
-    con.close()
-    return path
+    return stored_copy(real_store, tmp_path_factory.mktemp("stored"))
 
 
 def _records(iv, con, day, index=None, status="any"):

@@ -28,6 +28,7 @@ from foedus.query.history import History
 from foedus.query.periods import history_payload
 from foedus.query.treaty import Treaty
 from foedus.query.treaty_record import treaty as treaty_record
+from tests.fixture_files import stored_copy
 
 pytestmark = pytest.mark.realdata
 
@@ -53,17 +54,7 @@ WRAPPER = (
 @pytest.fixture(scope="module")
 def stored_file(real_store, tmp_path_factory) -> str:
     """A store file with the interval table written in, as `foedus data import` leaves it."""
-    path = tmp_path_factory.mktemp("startup") / "foedus.duckdb"
-    real_store.execute(f"ATTACH '{path}' AS startup_copy")
-    try:
-        real_store.execute("COPY FROM DATABASE memory TO startup_copy")
-    finally:
-        real_store.execute("DETACH startup_copy")
-    con = duckdb.connect(str(path))
-    intervals.materialise(con)
-    con.close()
-    intervals.clear_cache()
-    return str(path)
+    return str(stored_copy(real_store, tmp_path_factory.mktemp("startup")))
 
 
 @pytest.fixture()
