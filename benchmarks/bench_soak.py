@@ -180,6 +180,16 @@ class Result:
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.times.append(latency)
 
+    async def timed(self, connection, url: str, since: float | None = None) -> None:
+        """One request on `connection`, its latency (from `since`, default now) and status added here; a failure
+        counts as an error."""
+        started = time.monotonic() if since is None else since
+        try:
+            status, _size = await connection.request(url)
+            self.add(status, time.monotonic() - started)
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError, asyncio.LimitOverrunError):
+            self.errors += 1
+
     @property
     def p95_ms(self) -> float:
         return pct(self.times, .95) * 1000
@@ -210,12 +220,7 @@ async def closed_loop(port: int, make_url, clients: int, seconds: float, limit: 
         connection = Connection(port)
         while time.monotonic() < deadline and sent < limit:
             sent += 1
-            started = time.monotonic()
-            try:
-                status, _size = await connection.request(make_url())
-                result.add(status, time.monotonic() - started)
-            except (OSError, asyncio.IncompleteReadError, ValueError, IndexError, asyncio.LimitOverrunError):
-                result.errors += 1
+            await result.timed(connection, make_url())
         connection.close()
 
     started = time.monotonic()
@@ -240,11 +245,7 @@ async def open_loop(port: int, make_url, clients: int, rate: float, seconds: flo
             wait = due - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            try:
-                status, _size = await connection.request(make_url())
-                result.add(status, time.monotonic() - due)
-            except (OSError, asyncio.IncompleteReadError, ValueError, IndexError, asyncio.LimitOverrunError):
-                result.errors += 1
+            await result.timed(connection, make_url(), since=due)
             due += rng.expovariate(rate)
         connection.close()
 
@@ -294,12 +295,7 @@ def _probe(port: int, seconds: float, out) -> None:
         while time.monotonic() < deadline:
             uncached = f"/api/dyad?a={rng.choice(CODES)}&b={rng.choice(CODES[::-1])}&on={random_date(rng)}"
             for url, bucket in (("/api/meta", meta), (CACHED[1], cached), (uncached, dyad)):
-                started = time.monotonic()
-                try:
-                    status, _size = await connection.request(url)
-                    bucket.add(status, time.monotonic() - started)
-                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
-                    bucket.errors += 1
+                await bucket.timed(connection, url)
             await asyncio.sleep(0.05)
         connection.close()
         return meta, cached, dyad
@@ -513,13 +509,7 @@ class Soak:
             async def worker():
                 connection = Connection(self.port)
                 while urls and time.monotonic() < deadline:
-                    url = urls.pop()
-                    started = time.monotonic()
-                    try:
-                        status, _size = await connection.request(url)
-                        result.add(status, time.monotonic() - started)
-                    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
-                        result.errors += 1
+                    await result.timed(connection, urls.pop())
                 connection.close()
 
             started = time.monotonic()
