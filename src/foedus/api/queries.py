@@ -7,46 +7,31 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from foedus import __version__
 from foedus.api import models
 from foedus.api.errors import NotFound
 from foedus.api.params import Answer, DateQuery, NameQuery, StatusQuery, TypesQuery, answer_for, day, get_store, status
 from foedus.api.store import Store
-from foedus.dates import to_iso
 from foedus.errors import FoedusError
 from foedus.query.answers import Dyad, Obligations, dyad_answer, obligations_answer
 from foedus.query.states import StateLookup, search_states
 from foedus.query.treaty import Treaty, treaty_answer
-from foedus.store.schema import SCHEMA_VERSION
-from foedus.store.status import imported_datasets
+from foedus.store.status import store_meta
 
 router = APIRouter(tags=["queries"])
 
 OnQuery = DateQuery()
 
 
-def meta_payload(store: Store, endpoints: dict[str, bool]) -> dict:
-    with store.cursor() as cur:
-        datasets = imported_datasets(cur)
-        first, last = cur.execute("SELECT min(start_date), max(end_date) FROM state_spells").fetchone()
-    ends = [r["coverage_end"] for r in datasets if r["coverage_end"] and r["dataset"].startswith("ATOP")]
-    return {
-        "version": __version__,
-        "schema_version": SCHEMA_VERSION,
-        "database": store.shown,  # the file name only: no absolute path in an answer
-        "build": store.build_info(),
-        "writable": store.writable,
-        "datasets": datasets,
-        "dates": {"first": to_iso(first), "last": to_iso(last), "commitments_coverage_end": max(ends, default=None)},
-        "endpoints": endpoints,
-    }
-
-
 @router.get("/meta", response_model=models.Meta, responses=models.ERRORS)
 async def meta(request: Request, store: Store = Depends(get_store), answer: Answer = Depends(answer_for)) -> Response:
     """What the store holds: each dataset's version, file, rows and coverage end; the date range; which
     optional endpoints this server has."""
-    return await answer(("meta",), lambda: meta_payload(store, request.app.state.endpoints))
+    def compute():
+        with store.cursor() as cur:
+            return store_meta(cur, store.shown, writable=store.writable,
+                              endpoints=request.app.state.endpoints).to_json()
+
+    return await answer(("meta",), compute)
 
 
 @router.get("/states", response_model=StateLookup, responses=models.ERRORS)

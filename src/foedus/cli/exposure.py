@@ -70,15 +70,8 @@ def run_exposure(*, db, start, end, every, draws, mode, rounds, model, seed, rel
         raise typer.Exit(130) from None
     except FoedusError as exc:
         fail(str(exc))
-    summary = {
-        "out": str(run.out), "method": run.manifest["method"], "parameters": run.manifest["parameters"],
-        "data_versions": run.manifest["data_versions"], "run_key": run.manifest["run_key"], "blocks": run.blocks,
-        "written": run.written, "kept": run.kept, "rows_written": run.rows_written,
-        "rows": sum(p["rows"] for p in run.manifest["partitions"].values()), "seconds": round(run.elapsed, 3),
-        "scheduler": run.scheduler,
-    }
     if as_json:
-        print_json(summary)
+        print_json(run.to_json())
         return
-    console.print(f"{summary['rows']:,} directed dyad-dates in {run.blocks} blocks ({run.written} written, "
+    console.print(f"{run.rows:,} directed dyad-dates in {run.blocks} blocks ({run.written} written, "
                   f"{run.kept} kept) in {run.elapsed:.1f} s on {run.scheduler}; {run.out}/_manifest.json lists them")

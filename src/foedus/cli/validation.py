@@ -76,13 +76,13 @@ def backtest(
 
 
 def _modern(as_json: bool, db: str) -> None:
-    from foedus.validation.modern import replay, to_json
+    from foedus.validation.modern import replay, replay_report
 
     with store(db) as con:
         _need(con, "invocations", "invocation events (the register)")
         cases = replay(con)
     if as_json:
-        print_json({"modern": to_json(cases)})
+        print_json(replay_report(cases).to_json())
         return
     for case in cases:
         s = case.summary
@@ -143,7 +143,7 @@ def model_fit(
         model = joining.fit(data, c=c, con=con)
     path = joining.save_model(model, out)
     if as_json:
-        print_json({"path": str(path), **model.to_json()})
+        print_json(joining.saved_model(model, path).to_json())
         return
     console.print(f"fitted on {model.rows} rows ({model.positives} joins) from {model.wars} wars; saved to {path}")
 

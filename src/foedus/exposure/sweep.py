@@ -34,11 +34,14 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from pydantic import Field
 
 from foedus.errors import BadInputError, FoedusError
 from foedus.exposure.compute import COLUMN_HELP, OBLIGATION_RANK, BlockSpec, compute_block, data_versions
+from foedus.results import Result
 
 FORMAT = "foedus-exposure/1"
 MANIFEST = "_manifest.json"
@@ -73,17 +76,24 @@ class SweepParams:
         return "model" if self.model else ("monte_carlo" if self.draws else "deterministic")
 
 
-@dataclass
-class ExposureRun:
+class ExposureRun(Result):
+    """A finished (or resumed) sweep; its JSON is the summary `foedus sweep --from --to --json` prints."""
+
     out: Path
-    manifest: dict
+    method: str
+    parameters: dict
+    data_versions: dict
+    run_key: str
     blocks: int
     written: int
     kept: int
     rows_written: int
-    elapsed: float
+    rows: int  # in all partitions (written and kept)
+    seconds: float  # elapsed, rounded to ms
     scheduler: str
-    partitions: list[str] = field(default_factory=list)
+    manifest: dict = Field(exclude=True)
+    elapsed: float = Field(exclude=True)
+    partitions: list[str] = Field(default_factory=list, exclude=True)
 
 
 # ---------------------------------------------------------------------------------------------- inputs
@@ -387,8 +397,13 @@ def exposure_sweep(con_or_db=None, start=1816, end=2026, every: str = "year", dr
         else:
             description = _run_dask(scheduler, workers, path, fingerprint, params, versions, todo, run_key, writer)
     partitions = _complete(out, manifest, specs)
-    return ExposureRun(out, manifest, len(specs), writer.written, len(kept), writer.rows,
-                       time.perf_counter() - clock, description, partitions)
+    elapsed = time.perf_counter() - clock
+    return ExposureRun(
+        out=out, method=manifest["method"], parameters=manifest["parameters"],
+        data_versions=manifest["data_versions"], run_key=manifest["run_key"], blocks=len(specs),
+        written=writer.written, kept=len(kept), rows_written=writer.rows,
+        rows=sum(p["rows"] for p in manifest["partitions"].values()), seconds=round(elapsed, 3),
+        scheduler=description, manifest=manifest, elapsed=elapsed, partitions=partitions)
 
 
 def _check_run_options(out, workers, scheduler) -> bool:

@@ -34,8 +34,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import ConfigDict
 
 from foedus.errors import BadInputError
+from foedus.results import Result
 
 MODEL_FILE = Path(__file__).with_name("joining_model.json")
 SIDES = ("attacker", "target")
@@ -391,6 +393,18 @@ def fit(data: Dataset, c: float = 0.01, con=None) -> JoiningModel:
     mean, scale, coef, intercept = _offset_fit(X, data.y, -data.frame[OFFSET].to_numpy(dtype=float), c)
     return JoiningModel(list(MODEL_FEATURES), mean.tolist(), scale.tolist(), coef.tolist(), intercept, c,
                         len(data.frame), int(data.y.sum()), int(data.frame.war_id.nunique()), data.versions)
+
+
+class SavedModel(Result):
+    """`foedus model fit --json`: where the model was saved, then the model's own JSON (its keys, in order)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    path: str
+
+
+def saved_model(model: JoiningModel, path: Path) -> SavedModel:
+    return SavedModel(path=str(path), **model.to_json())
 
 
 def save_model(model: JoiningModel, path: Path | None = None) -> Path:

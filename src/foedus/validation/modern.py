@@ -25,6 +25,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from foedus.results import Result
+
 CASES_FILE = Path(__file__).parents[1] / "scenario" / "modern_cases.csv"
 ACTING = ("forces sent", "assistance sent", "measures taken")  # responses that are help, not talk
 
@@ -162,3 +164,13 @@ def replay(con, cases: dict[str, dict] | None = None) -> list[ModernCase]:
 
 def to_json(cases: list[ModernCase]) -> list[dict]:
     return [asdict(c) for c in cases]
+
+
+class ModernReplay(Result):
+    """`foedus backtest --modern --json`: every replayed case (`ModernCase` as a record), in replay order."""
+
+    modern: list[dict]
+
+
+def replay_report(cases: list[ModernCase]) -> ModernReplay:
+    return ModernReplay(modern=to_json(cases))
