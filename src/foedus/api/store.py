@@ -378,12 +378,6 @@ class Store:
 
     # ------------------------------------------------------------------ cached pieces
 
-    def build_info(self) -> dict:
-        """When the file this request reads was built: ``{"build_id", "built_at"}`` (None before build records)."""
-        with self.cursor() as cur:
-            rows = dict(cur.execute("SELECT key, value FROM meta WHERE key IN ('build_id', 'built_at')").fetchall())
-        return {"build_id": rows.get("build_id"), "built_at": rows.get("built_at")}
-
     def names(self) -> StateNames:
         generation = self.generation
         cached = self._names
